@@ -1,0 +1,136 @@
+package io.callingboxgateway.calls;
+
+import io.callingboxgateway.problem.ProblemException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The filters of {@code GET /calls}, parsed and validated. Every parse failure names the parameter and
+ * says what would have been accepted.
+ */
+public record CallFilter(
+        List<String> statuses,
+        String direction,
+        String resultStatus,
+        String webhookStatus,
+        UUID agentId,
+        String toNumber,
+        String fromNumber,
+        Instant createdAfter,
+        Instant createdBefore,
+        Instant updatedSince) {
+
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+
+    public static CallFilter parse(CallListParams p) {
+        List<String> statuses = new ArrayList<>(new TreeSet<>(p.status == null ? List.of() : p.status));
+        statuses.forEach(s -> documented("status", s, CallingBoxValues.STATUSES));
+        CallFilter filter = new CallFilter(
+                List.copyOf(statuses),
+                documented("direction", p.direction, CallingBoxValues.DIRECTIONS),
+                documented("result_status", p.resultStatus, CallingBoxValues.RESULT_STATUSES),
+                documented("webhook_status", p.webhookStatus, CallingBoxValues.WEBHOOK_STATUSES),
+                uuid("agent_id", p.agentId),
+                phone("to_number", p.toNumber),
+                phone("from_number", p.fromNumber),
+                timestamp("created_after", p.createdAfter),
+                timestamp("created_before", p.createdBefore),
+                timestamp("updated_since", p.updatedSince));
+        if (filter.createdAfter != null
+                && filter.createdBefore != null
+                && !filter.createdAfter.isBefore(filter.createdBefore)) {
+            throw ProblemException.invalidParameter(
+                    "created_before", "created_before must be later than created_after");
+        }
+        return filter;
+    }
+
+    /**
+     * A canonical text of the filter set. A cursor carries its hash, so a cursor issued for one set of
+     * filters is refused with another instead of silently paging through the wrong result.
+     */
+    String fingerprint() {
+        return String.join(
+                "|",
+                String.join(",", statuses),
+                Objects.toString(direction, ""),
+                Objects.toString(resultStatus, ""),
+                Objects.toString(webhookStatus, ""),
+                Objects.toString(agentId, ""),
+                Objects.toString(toNumber, ""),
+                Objects.toString(fromNumber, ""),
+                Objects.toString(createdAfter, ""),
+                Objects.toString(createdBefore, ""),
+                Objects.toString(updatedSince, ""));
+    }
+
+    private static String documented(String name, String value, List<String> valid) {
+        if (value == null) {
+            return null;
+        }
+        if (!valid.contains(value)) {
+            throw ProblemException.invalidParameter(
+                    name,
+                    "%s '%s' is not a CallingBox value; valid values: %s"
+                            .formatted(name, abbreviate(value), String.join(", ", valid)));
+        }
+        return value;
+    }
+
+    static UUID uuid(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            UUID parsed = UUID.fromString(value);
+            if (parsed.toString().equalsIgnoreCase(value)) {
+                return parsed;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through to the precise message below
+        }
+        throw ProblemException.invalidParameter(
+                name, "%s '%s' is not a UUID (expected 8-4-4-4-12 hex digits)".formatted(name, abbreviate(value)));
+    }
+
+    private static String phone(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        // An unencoded '+' in a query string arrives as a space; accept it rather than puzzle the caller.
+        String candidate = value.startsWith(" ") ? "+" + value.substring(1) : value;
+        if (!E164.matcher(candidate).matches()) {
+            throw ProblemException.invalidParameter(
+                    name,
+                    "%s must be an E.164 number such as +15551234567 (encode '+' as %%2B in a URL)".formatted(name));
+        }
+        return candidate;
+    }
+
+    private static Instant timestamp(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidParameter(
+                    name,
+                    "%s '%s' is not an ISO 8601 timestamp with an offset, such as 2026-04-16T12:00:00Z"
+                            .formatted(name, abbreviate(value)));
+        }
+    }
+
+    /** Echoes user input back only in a short, printable form. */
+    static String abbreviate(String value) {
+        String printable = value.replaceAll("[^\\x20-\\x7E]", "?");
+        return printable.length() <= 64 ? printable : printable.substring(0, 61) + "...";
+    }
+}

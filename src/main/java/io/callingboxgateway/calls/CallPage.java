@@ -1,0 +1,6 @@
+package io.callingboxgateway.calls;
+
+import java.util.List;
+
+/** One page of {@code GET /calls}; {@code next_cursor} is null on the last page. */
+public record CallPage(List<CallView> data, boolean hasMore, String nextCursor) {}

@@ -1,0 +1,64 @@
+package io.callingboxgateway.calls;
+
+import io.callingboxgateway.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/calls")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Calls", description = "The reconciled CallingBox calls")
+public class CallResource {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+
+    @Inject
+    CallService calls;
+
+    @GET
+    @Operation(summary = "List calls, newest first, filtered and cursor-paginated")
+    public CallPage list(@BeanParam CallListParams params) {
+        CallFilter filter = CallFilter.parse(params);
+        CallCursor after = params.cursor == null ? null : CallCursor.decode(params.cursor, filter);
+        return calls.page(filter, after, limit(params.limit));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One call; supports If-None-Match")
+    public Response get(@PathParam("id") String id, Request request) {
+        Call call = calls.find(CallFilter.uuid("id", id))
+                .orElseThrow(() -> ProblemException.notFound("no call with id " + id));
+        EntityTag etag = new EntityTag(call.id + "." + call.version);
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
+        return (notModified != null ? notModified : Response.ok(CallView.of(call)))
+                .tag(etag)
+                .build();
+    }
+
+    private static int limit(String raw) {
+        if (raw == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalidParameter(
+                "limit", "limit must be a whole number from 1 to %d".formatted(MAX_LIMIT));
+    }
+}

@@ -1,0 +1,18 @@
+package io.callingboxgateway.calls;
+
+import java.util.List;
+
+/**
+ * The enumerated values CallingBox documents today. Filters accept only these; stored calls may hold
+ * newer ones, which the store keeps as they came.
+ */
+public final class CallingBoxValues {
+
+    public static final List<String> STATUSES = List.of(
+            "queued", "initiated", "ringing", "in_progress", "completed", "no_answer", "busy", "canceled", "failed");
+    public static final List<String> DIRECTIONS = List.of("outbound", "inbound");
+    public static final List<String> RESULT_STATUSES = List.of("pending", "completed", "failed");
+    public static final List<String> WEBHOOK_STATUSES = List.of("none", "pending", "delivered", "failed");
+
+    private CallingBoxValues() {}
+}

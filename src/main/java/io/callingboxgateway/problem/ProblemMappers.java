@@ -1,0 +1,57 @@
+package io.callingboxgateway.problem;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error leaves the gateway as problem JSON; none carries a class name or a stack trace. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return e.problem().toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e) {
+        String detail = e.getConstraintViolations().stream()
+                .map(ProblemMappers::describe)
+                .sorted()
+                .collect(Collectors.joining("; "));
+        return Problem.of(400, "invalid-request", "Invalid request", detail).toResponse();
+    }
+
+    /** Routing and content negotiation failures the framework raises (404, 405, 406, 415, ...). */
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        if (status.getStatusCode() >= 500) {
+            return unexpected(e);
+        }
+        String kind = status.getReasonPhrase().toLowerCase().replace(' ', '-');
+        return Problem.of(status.getStatusCode(), kind, status.getReasonPhrase(), e.getMessage())
+                .toResponse();
+    }
+
+    /** The last line of defence: log the cause under an id, tell the caller only the id. */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unhandled error, incident %s", incident);
+        return Problem.of(500, "internal-error", "Internal error", "Something went wrong; incident " + incident)
+                .toResponse();
+    }
+
+    private static String describe(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        String field = path.substring(path.lastIndexOf('.') + 1);
+        return field + " " + violation.getMessage();
+    }
+}
