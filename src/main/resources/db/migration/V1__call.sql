@@ -40,6 +40,11 @@ CREATE TABLE call (
     first_seen_via              text        NOT NULL CHECK (first_seen_via IN ('webhook', 'poll')),
     last_webhook_at             timestamptz,
     last_polled_at              timestamptz,
+    -- upstream updated_at of the snapshots that set the result and webhook fields: the merge needs
+    -- them to stay independent of arrival order (see reconcile/CallMerge)
+    result_updated_at           timestamptz,
+    webhook_updated_at          timestamptz,
+    last_event_seq              integer     NOT NULL DEFAULT 0,
     version                     bigint      NOT NULL DEFAULT 0
 );
 

@@ -71,7 +71,82 @@ public class Call extends PanacheEntityBase {
     public String firstSeenVia;
     public Instant lastWebhookAt;
     public Instant lastPolledAt;
+    public Instant resultUpdatedAt;
+    public Instant webhookUpdatedAt;
+    public int lastEventSeq;
 
     @Version
     public long version;
+
+    public CallSnapshot snapshot() {
+        return new CallSnapshot(
+                id,
+                agentId,
+                toNumber,
+                fromNumber,
+                status,
+                direction,
+                answeredBy,
+                persona,
+                instructions,
+                prompt,
+                context,
+                returns,
+                result,
+                resultStatus,
+                resultError,
+                language,
+                webhookUrl,
+                webhookStatus,
+                webhookError,
+                createdAt,
+                startedAt,
+                answeredAt,
+                endedAt,
+                durationSeconds,
+                billedDurationSeconds,
+                billingAmountMilliCents,
+                reservationStatus,
+                errorCode,
+                errorMessage,
+                hangupCause,
+                metadata,
+                updatedAt);
+    }
+
+    /** Takes every upstream field from the snapshot; the gateway's own columns are left alone. */
+    public void copyFrom(CallSnapshot s) {
+        id = s.id();
+        agentId = s.agentId();
+        toNumber = s.toNumber();
+        fromNumber = s.fromNumber();
+        status = s.status();
+        direction = s.direction();
+        answeredBy = s.answeredBy();
+        persona = s.persona();
+        instructions = s.instructions();
+        prompt = s.prompt();
+        context = s.context();
+        returns = s.returns();
+        result = s.result();
+        resultStatus = s.resultStatus();
+        resultError = s.resultError();
+        language = s.language();
+        webhookUrl = s.webhookUrl();
+        webhookStatus = s.webhookStatus();
+        webhookError = s.webhookError();
+        createdAt = s.createdAt();
+        startedAt = s.startedAt();
+        answeredAt = s.answeredAt();
+        endedAt = s.endedAt();
+        durationSeconds = s.durationSeconds();
+        billedDurationSeconds = s.billedDurationSeconds();
+        billingAmountMilliCents = s.billingAmountMilliCents();
+        reservationStatus = s.reservationStatus();
+        errorCode = s.errorCode();
+        errorMessage = s.errorMessage();
+        hangupCause = s.hangupCause();
+        metadata = s.metadata();
+        updatedAt = s.updatedAt();
+    }
 }

@@ -1,87 +1,35 @@
 package io.callingboxgateway.calls;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * A reconciled call as internal consumers see it: the CallingBox call object, spelled exactly as the
- * CallingBox docs spell it (snake_case on the wire), plus the gateway's own {@code reconciliation}
- * facts.
+ * CallingBox docs spell it, plus the gateway's own {@code reconciliation} facts.
  */
-public record CallView(
-        UUID id,
-        UUID agentId,
-        String toNumber,
-        String fromNumber,
-        String status,
-        String direction,
-        String answeredBy,
-        String persona,
-        String instructions,
-        String prompt,
-        JsonNode context,
-        JsonNode returns,
-        JsonNode result,
-        String resultStatus,
-        String resultError,
-        String language,
-        String webhookUrl,
-        String webhookStatus,
-        String webhookError,
-        Instant createdAt,
-        Instant startedAt,
-        Instant answeredAt,
-        Instant endedAt,
-        Integer durationSeconds,
-        Integer billedDurationSeconds,
-        Long billingAmountMilliCents,
-        String reservationStatus,
-        String errorCode,
-        String errorMessage,
-        String hangupCause,
-        JsonNode metadata,
-        Instant updatedAt,
-        Reconciliation reconciliation) {
+public record CallView(@JsonUnwrapped CallSnapshot call, Reconciliation reconciliation) {
 
-    /** What the gateway itself knows about a call, beyond what CallingBox says. */
+    /**
+     * What the gateway itself knows about a call. {@code result_expected} is false once a call has
+     * ended without a conversation: CallingBox then leaves {@code result_status} pending forever, and
+     * consumers should not wait for it.
+     */
     public record Reconciliation(
-            String firstSeenVia, Instant firstSeenAt, Instant lastWebhookAt, Instant lastPolledAt) {}
+            String firstSeenVia,
+            Instant firstSeenAt,
+            Instant lastWebhookAt,
+            Instant lastPolledAt,
+            boolean resultExpected) {}
 
-    static CallView of(Call call) {
+    public static CallView of(Call call) {
+        CallSnapshot snapshot = call.snapshot();
         return new CallView(
-                call.id,
-                call.agentId,
-                call.toNumber,
-                call.fromNumber,
-                call.status,
-                call.direction,
-                call.answeredBy,
-                call.persona,
-                call.instructions,
-                call.prompt,
-                call.context,
-                call.returns,
-                call.result,
-                call.resultStatus,
-                call.resultError,
-                call.language,
-                call.webhookUrl,
-                call.webhookStatus,
-                call.webhookError,
-                call.createdAt,
-                call.startedAt,
-                call.answeredAt,
-                call.endedAt,
-                call.durationSeconds,
-                call.billedDurationSeconds,
-                call.billingAmountMilliCents,
-                call.reservationStatus,
-                call.errorCode,
-                call.errorMessage,
-                call.hangupCause,
-                call.metadata,
-                call.updatedAt,
-                new Reconciliation(call.firstSeenVia, call.firstSeenAt, call.lastWebhookAt, call.lastPolledAt));
+                snapshot,
+                new Reconciliation(
+                        call.firstSeenVia,
+                        call.firstSeenAt,
+                        call.lastWebhookAt,
+                        call.lastPolledAt,
+                        CallLifecycle.resultExpected(snapshot)));
     }
 }

@@ -1,0 +1,40 @@
+package io.callingboxgateway.calls;
+
+import java.util.Set;
+
+/** What CallingBox's documented statuses mean for the life of a call. */
+public final class CallLifecycle {
+
+    public static final Set<String> TERMINAL_STATUSES = Set.of("completed", "no_answer", "busy", "canceled", "failed");
+    public static final Set<String> FINAL_RESULT_STATUSES = Set.of("completed", "failed");
+
+    private CallLifecycle() {}
+
+    public static boolean isTerminal(String status) {
+        return TERMINAL_STATUSES.contains(status);
+    }
+
+    /**
+     * Whether a result may still arrive or has arrived. CallingBox runs extraction only after a real
+     * conversation: a call that ended unanswered, busy, canceled, failed or on voicemail keeps
+     * {@code result_status: pending} forever.
+     */
+    public static boolean resultExpected(CallSnapshot call) {
+        if (FINAL_RESULT_STATUSES.contains(call.resultStatus())) {
+            return true;
+        }
+        if (!isTerminal(call.status())) {
+            return true;
+        }
+        return "completed".equals(call.status()) && call.answeredAt() != null && !"machine".equals(call.answeredBy());
+    }
+
+    /**
+     * Whether CallingBox may still change the call in a way consumers care about: it has not ended,
+     * or it ended after a conversation and its result is not in yet.
+     */
+    public static boolean isSettled(CallSnapshot call) {
+        return isTerminal(call.status())
+                && (FINAL_RESULT_STATUSES.contains(call.resultStatus()) || !resultExpected(call));
+    }
+}

@@ -1,0 +1,80 @@
+package io.callingboxgateway.calls;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/**
+ * The CallingBox call object, field for field as CallingBox documents it (snake_case on the wire): what
+ * {@code GET /v1/calls}, {@code GET /v1/calls/{id}} and a webhook's {@code data.call} carry, and the
+ * upstream half of what the gateway serves.
+ *
+ * <p>Timestamps are cut to microseconds, PostgreSQL's precision, and JSON {@code null} objects become
+ * Java null, so a snapshot compares equal to itself after a round trip through the store.
+ */
+public record CallSnapshot(
+        UUID id,
+        UUID agentId,
+        String toNumber,
+        String fromNumber,
+        String status,
+        String direction,
+        String answeredBy,
+        String persona,
+        String instructions,
+        String prompt,
+        JsonNode context,
+        JsonNode returns,
+        JsonNode result,
+        String resultStatus,
+        String resultError,
+        String language,
+        String webhookUrl,
+        String webhookStatus,
+        String webhookError,
+        Instant createdAt,
+        Instant startedAt,
+        Instant answeredAt,
+        Instant endedAt,
+        Integer durationSeconds,
+        Integer billedDurationSeconds,
+        Long billingAmountMilliCents,
+        String reservationStatus,
+        String errorCode,
+        String errorMessage,
+        String hangupCause,
+        JsonNode metadata,
+        Instant updatedAt) {
+
+    public CallSnapshot {
+        context = present(context);
+        returns = present(returns);
+        result = present(result);
+        metadata = present(metadata);
+        createdAt = micros(createdAt);
+        startedAt = micros(startedAt);
+        answeredAt = micros(answeredAt);
+        endedAt = micros(endedAt);
+        updatedAt = micros(updatedAt);
+    }
+
+    /** What is missing for this to be a usable call object, or null when nothing is. */
+    public String missingRequiredField() {
+        if (id == null) return "id";
+        if (status == null || status.isBlank()) return "status";
+        if (direction == null || direction.isBlank()) return "direction";
+        if (createdAt == null) return "created_at";
+        if (toNumber == null) return "to_number";
+        if (fromNumber == null) return "from_number";
+        return null;
+    }
+
+    private static JsonNode present(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : node;
+    }
+
+    private static Instant micros(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
+    }
+}

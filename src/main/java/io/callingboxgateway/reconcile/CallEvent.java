@@ -1,0 +1,47 @@
+package io.callingboxgateway.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One accepted change of one call: a row of the event log that consumers follow. */
+@Entity
+@Table(name = "call_event")
+public class CallEvent extends PanacheEntityBase {
+
+    public static final String CREATED = "call.created";
+    public static final String STATUS_CHANGED = "call.status_changed";
+    public static final String RESULT_READY = "call.result_ready";
+    public static final String WEBHOOK_STATUS_CHANGED = "call.webhook_status_changed";
+    public static final String UPDATED = "call.updated";
+
+    /** Global position, handed out in commit order (see V2__event_log.sql). */
+    @Id
+    public long id;
+
+    public UUID callId;
+    /** Position within the call's own history, from 1. */
+    public int callSeq;
+
+    public String type;
+    public String source;
+    public UUID upstreamEventId;
+    public boolean missedWebhook;
+    public boolean statusConflict;
+
+    /** {@code {"field": {"before": ..., "after": ...}}} for the fields this event changed. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode changes;
+
+    /** The whole reconciled call after the change, as {@code GET /calls/{id}} shows it. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode call;
+
+    public Instant occurredAt;
+}

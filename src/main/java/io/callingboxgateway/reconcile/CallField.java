@@ -1,0 +1,104 @@
+package io.callingboxgateway.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.callingboxgateway.calls.CallSnapshot;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The fields of the CallingBox call object, each in the group whose snapshot decides its value. The
+ * result and webhook fields are decided apart from the rest because they progress on axes of their own.
+ */
+enum CallField {
+    ID("id", CallSnapshot::id, Group.MAIN),
+    AGENT_ID("agent_id", CallSnapshot::agentId, Group.MAIN),
+    TO_NUMBER("to_number", CallSnapshot::toNumber, Group.MAIN),
+    FROM_NUMBER("from_number", CallSnapshot::fromNumber, Group.MAIN),
+    STATUS("status", CallSnapshot::status, Group.MAIN),
+    DIRECTION("direction", CallSnapshot::direction, Group.MAIN),
+    ANSWERED_BY("answered_by", CallSnapshot::answeredBy, Group.MAIN),
+    PERSONA("persona", CallSnapshot::persona, Group.MAIN),
+    INSTRUCTIONS("instructions", CallSnapshot::instructions, Group.MAIN),
+    PROMPT("prompt", CallSnapshot::prompt, Group.MAIN),
+    CONTEXT("context", CallSnapshot::context, Group.MAIN),
+    RETURNS("returns", CallSnapshot::returns, Group.MAIN),
+    RESULT("result", CallSnapshot::result, Group.RESULT),
+    RESULT_STATUS("result_status", CallSnapshot::resultStatus, Group.RESULT),
+    RESULT_ERROR("result_error", CallSnapshot::resultError, Group.RESULT),
+    LANGUAGE("language", CallSnapshot::language, Group.MAIN),
+    WEBHOOK_URL("webhook_url", CallSnapshot::webhookUrl, Group.MAIN),
+    WEBHOOK_STATUS("webhook_status", CallSnapshot::webhookStatus, Group.WEBHOOK),
+    WEBHOOK_ERROR("webhook_error", CallSnapshot::webhookError, Group.WEBHOOK),
+    CREATED_AT("created_at", CallSnapshot::createdAt, Group.MAIN),
+    STARTED_AT("started_at", CallSnapshot::startedAt, Group.MAIN),
+    ANSWERED_AT("answered_at", CallSnapshot::answeredAt, Group.MAIN),
+    ENDED_AT("ended_at", CallSnapshot::endedAt, Group.MAIN),
+    DURATION_SECONDS("duration_seconds", CallSnapshot::durationSeconds, Group.MAIN),
+    BILLED_DURATION_SECONDS("billed_duration_seconds", CallSnapshot::billedDurationSeconds, Group.MAIN),
+    BILLING_AMOUNT_MILLI_CENTS("billing_amount_milli_cents", CallSnapshot::billingAmountMilliCents, Group.MAIN),
+    RESERVATION_STATUS("reservation_status", CallSnapshot::reservationStatus, Group.MAIN),
+    ERROR_CODE("error_code", CallSnapshot::errorCode, Group.MAIN),
+    ERROR_MESSAGE("error_message", CallSnapshot::errorMessage, Group.MAIN),
+    HANGUP_CAUSE("hangup_cause", CallSnapshot::hangupCause, Group.MAIN),
+    METADATA("metadata", CallSnapshot::metadata, Group.MAIN),
+    UPDATED_AT("updated_at", CallSnapshot::updatedAt, Group.MAIN);
+
+    enum Group {
+        MAIN,
+        RESULT,
+        WEBHOOK
+    }
+
+    final String wireName;
+    final Group group;
+    private final Function<CallSnapshot, Object> getter;
+
+    CallField(String wireName, Function<CallSnapshot, Object> getter, Group group) {
+        this.wireName = wireName;
+        this.getter = getter;
+        this.group = group;
+    }
+
+    Object of(CallSnapshot snapshot) {
+        return getter.apply(snapshot);
+    }
+
+    static List<CallField> in(Group group) {
+        return java.util.Arrays.stream(values()).filter(f -> f.group == group).toList();
+    }
+
+    /**
+     * A text of a group's values that does not depend on JSON key order (jsonb reorders keys), used
+     * only to break exact ties between different snapshots deterministically.
+     */
+    static String canonical(CallSnapshot snapshot, Group group) {
+        StringBuilder text = new StringBuilder();
+        for (CallField field : in(group)) {
+            Object value = field.of(snapshot);
+            text.append(field.wireName).append('=');
+            text.append(value instanceof JsonNode node ? canonical(node) : String.valueOf(value));
+            text.append('\u0000');
+        }
+        return text.toString();
+    }
+
+    private static String canonical(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, String> sorted = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                sorted.put(entry.getKey(), canonical(entry.getValue()));
+            }
+            return sorted.toString();
+        }
+        if (node.isArray()) {
+            StringBuilder items = new StringBuilder("[");
+            node.forEach(item -> items.append(canonical(item)).append(','));
+            return items.append(']').toString();
+        }
+        return node.toString();
+    }
+}
