@@ -37,3 +37,20 @@ CREATE TABLE webhook_receipt (
     received_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX webhook_receipt_received_idx ON webhook_receipt (received_at);
+
+-- Every snapshot the reconciler judged, applied or not: the answer to "why is this call in this
+-- state?". Unlike call_event it also records ignored snapshots (stale, duplicate).
+CREATE TABLE call_decision (
+    id                 bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    call_id            uuid        NOT NULL,
+    source             text        NOT NULL,
+    upstream_event_id  uuid,
+    outcome            text        NOT NULL,
+    changed_fields     text[]      NOT NULL,
+    snapshot_status    text,
+    snapshot_updated_at timestamptz,
+    first_event_id     bigint,
+    decided_at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX call_decision_call_idx ON call_decision (call_id, id);
+CREATE INDEX call_decision_decided_idx ON call_decision (decided_at);

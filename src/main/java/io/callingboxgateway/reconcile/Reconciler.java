@@ -77,9 +77,9 @@ public class Reconciler {
         }
 
         boolean missed = source == Source.POLL && reportsProgress(result) && olderThanGrace(snapshot, now);
-        if (!result.changes().isEmpty()) {
-            writeEvents(call, result, source, upstreamEventId, missed, now);
-        }
+        Long firstEventId =
+                result.changes().isEmpty() ? null : writeEvents(call, result, source, upstreamEventId, missed, now);
+        recordDecision(snapshot, source, upstreamEventId, result, firstEventId, now);
         count(result, missed);
         return result.outcome();
     }
@@ -91,7 +91,8 @@ public class Reconciler {
                 .getSingleResult();
     }
 
-    private void writeEvents(
+    /** @return the id of the first event written */
+    private long writeEvents(
             Call call, Result result, Source source, UUID upstreamEventId, boolean missed, Instant now) {
         Map<String, Map<String, Change>> byType = eventsOf(result);
         call.lastEventSeq += byType.size();
@@ -119,6 +120,27 @@ public class Reconciler {
             event.occurredAt = now;
             em.persist(event);
         }
+        return lastId - byType.size() + 1;
+    }
+
+    private void recordDecision(
+            CallSnapshot snapshot, Source source, UUID upstreamEventId, Result result, Long firstEventId, Instant now) {
+        em.createNativeQuery("""
+                        insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
+                            snapshot_status, snapshot_updated_at, first_event_id, decided_at)
+                        values (:callId, :source, :eventId, :outcome, cast(:fields as text[]), :status, :updatedAt,
+                            :firstEventId, :now)
+                        """)
+                .setParameter("callId", snapshot.id())
+                .setParameter("source", source.wireName())
+                .setParameter("eventId", upstreamEventId)
+                .setParameter("outcome", result.outcome().name().toLowerCase())
+                .setParameter("fields", "{" + String.join(",", result.changes().keySet()) + "}")
+                .setParameter("status", snapshot.status())
+                .setParameter("updatedAt", snapshot.updatedAt())
+                .setParameter("firstEventId", firstEventId)
+                .setParameter("now", now)
+                .executeUpdate();
     }
 
     /**
