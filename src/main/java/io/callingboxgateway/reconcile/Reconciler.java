@@ -13,6 +13,7 @@ import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -36,12 +37,19 @@ public class Reconciler {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final ReconcileConfig config;
+    private final Event<EventsAppended> appended;
 
-    Reconciler(EntityManager em, ObjectMapper json, MeterRegistry metrics, ReconcileConfig config) {
+    Reconciler(
+            EntityManager em,
+            ObjectMapper json,
+            MeterRegistry metrics,
+            ReconcileConfig config,
+            Event<EventsAppended> appended) {
         this.em = em;
         this.json = json;
         this.metrics = metrics;
         this.config = config;
+        this.appended = appended;
     }
 
     /**
@@ -120,6 +128,8 @@ public class Reconciler {
             event.occurredAt = now;
             em.persist(event);
         }
+        // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events are readable.
+        appended.fire(new EventsAppended(lastId));
         return lastId - byType.size() + 1;
     }
 
