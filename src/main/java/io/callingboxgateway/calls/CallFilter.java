@@ -104,7 +104,8 @@ public record CallFilter(
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            // An unencoded '+' in an offset arrives as a space, as in phone numbers.
+            return OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidParameter(
                     name,
