@@ -119,7 +119,8 @@ public record CallFilter(
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            // As with phone numbers: the '+' of an unencoded offset such as +02:00 arrives as a space.
+            return OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidParameter(
                     name,
