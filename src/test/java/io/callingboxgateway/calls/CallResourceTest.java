@@ -6,6 +6,7 @@ import static io.callingboxgateway.testing.TestCall.SALES_LINE;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,7 +137,7 @@ class CallResourceTest {
                 .body("context.appointmentAt", equalTo("2026-04-17T15:30:00Z"))
                 .body("returns", equalTo(Map.of("confirmed", "boolean", "new_time", "string")))
                 .body("result.confirmed", equalTo(true))
-                .body("result", org.hamcrest.Matchers.hasKey("new_time"));
+                .body("result", hasKey("new_time"));
     }
 
     @Test
@@ -160,7 +161,7 @@ class CallResourceTest {
                 .statusCode(200)
                 .body("reconciliation.first_seen_via", equalTo("poll"))
                 .body("reconciliation.last_polled_at", equalTo("2026-04-16T09:20:07Z"))
-                .body("reconciliation", org.hamcrest.Matchers.hasKey("last_webhook_at"))
+                .body("reconciliation", hasKey("last_webhook_at"))
                 .body("reconciliation.last_webhook_at", nullValue());
     }
 
