@@ -104,7 +104,7 @@ public record CallFilter(
             return null;
         }
         try {
-            // An unencoded '+' in an offset arrives as a space, as in phone numbers.
+            // As with phone numbers: the '+' of an unencoded offset such as +02:00 arrives as a space.
             return OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidParameter(
