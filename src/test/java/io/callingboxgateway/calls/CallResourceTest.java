@@ -155,7 +155,8 @@ class CallResourceTest {
                                 "first_seen_via", "webhook",
                                 "first_seen_at", "2026-04-16T09:15:03Z",
                                 "last_webhook_at", "2026-04-16T09:16:41.250Z",
-                                "last_polled_at", "2026-04-16T09:17:21Z")));
+                                "last_polled_at", "2026-04-16T09:17:21Z",
+                                "result_expected", true)));
         given().get("/calls/{id}", "8e2d4c6a-1b3f-4a5e-8c7d-9f0e1d2c3b4a")
                 .then()
                 .statusCode(200)
