@@ -54,12 +54,17 @@ public class Reconciler {
 
     /**
      * Applies one snapshot. Joins the caller's transaction if there is one, so a webhook's receipt and
-     * its effect commit together; otherwise runs in its own.
+     * its effect commit together; otherwise runs in its own. Callers must not load the call themselves
+     * first: the row is read only once the per-call lock is held.
      *
      * @param upstreamEventId the webhook envelope id, or null for a poll
      */
     @Transactional
     public Outcome apply(CallSnapshot snapshot, Source source, UUID upstreamEventId) {
+        String missing = snapshot.missingRequiredField();
+        if (missing != null) {
+            throw new IllegalArgumentException("call snapshot without " + missing);
+        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         lockCall(snapshot.id());
         Call call = em.find(Call.class, snapshot.id());

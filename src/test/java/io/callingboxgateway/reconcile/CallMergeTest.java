@@ -49,6 +49,30 @@ class CallMergeTest {
     });
 
     @Test
+    void aNewerSnapshotWithoutAWebhookStatusDoesNotBlankIt() {
+        CallSnapshot delivered = next(completedWithResult, c -> {
+            c.webhookStatus = "delivered";
+            c.updatedAt = T0.plusSeconds(80);
+        });
+        CallSnapshot silentOnDelivery = next(delivered, c -> {
+            c.webhookStatus = null;
+            c.billingAmountMilliCents = 5083L;
+            c.updatedAt = T0.plusSeconds(90);
+        });
+        CallSnapshot unknownDelivery = next(silentOnDelivery, c -> {
+            c.webhookStatus = "retrying";
+            c.updatedAt = T0.plusSeconds(95);
+        });
+
+        Reconciled merged = fold(delivered, silentOnDelivery, unknownDelivery);
+
+        assertEquals("delivered", merged.call().webhookStatus());
+        assertEquals(
+                5083L, merged.call().billingAmountMilliCents(), "the other fields still follow the newer snapshot");
+        assertEquals(merged, fold(unknownDelivery, silentOnDelivery, delivered));
+    }
+
+    @Test
     void ringingArrivingAfterCompletedIsStale() {
         Reconciled completed = fold(queued, completedWithResult);
 
