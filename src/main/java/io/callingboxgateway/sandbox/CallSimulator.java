@@ -3,7 +3,9 @@ package io.callingboxgateway.sandbox;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 /**
  * The simulated CallingBox organisation: its calls, held in memory, and the lifecycles that move them
@@ -28,6 +32,7 @@ public class CallSimulator {
     /** $0.05 per minute of connected time. */
     static final long MILLI_CENTS_PER_MINUTE = 5_000;
 
+    private static final Logger LOG = Logger.getLogger(CallSimulator.class);
     private static final List<String> AREA_CODES = List.of("202", "312", "415", "512", "617", "718");
     private static final List<String> CUSTOMERS =
             List.of("Ada Byron", "Grace Hopper", "Alan Turing", "Edsger Dijkstra");
@@ -45,6 +50,23 @@ public class CallSimulator {
         this.random = random;
         this.webhooks = webhooks;
         this.config = config;
+    }
+
+    /** Tells a newcomer where the simulator is and whether the gateway is wired to it. */
+    void announce(@ObservesAsync HttpServerStart started) {
+        String simulator = webhooks.gatewayRoot() + SandboxDefaults.BASE_PATH;
+        String upstream = ConfigProvider.getConfig()
+                .getOptionalValue("callingbox.base-url", String.class)
+                .orElse("(not configured)");
+        LOG.infof(
+                "Sandbox: simulated CallingBox at %s (API key %s...), webhooks to %s, time scale %s",
+                simulator,
+                config.apiKey().substring(0, Math.min(11, config.apiKey().length())),
+                webhooks.endpoint().map(Object::toString).orElse("nowhere"),
+                clock.scale());
+        if (!upstream.equals(simulator)) {
+            LOG.infof("Sandbox: the gateway itself talks to %s, not to the simulator", upstream);
+        }
     }
 
     /** {@code POST /v1/calls}: dispatches an outbound call from the sandbox's outbound agent. */

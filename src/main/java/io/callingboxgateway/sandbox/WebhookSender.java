@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +172,7 @@ public class WebhookSender {
                 summarises);
         // The first attempt goes out within about two seconds of the event.
         Duration wait = clock.real(Duration.ofMillis(random.between(100, 2000)));
-        delivery.nextAttemptAt = now.plus(wait);
+        delivery.nextAttemptAt = now.plus(wait).truncatedTo(ChronoUnit.MICROS);
         deliveries.put(id, delivery);
         clock.afterReal(wait, () -> attempt(delivery, 0, true));
     }
@@ -292,7 +293,7 @@ public class WebhookSender {
                 delivery.nextAttemptAt = null;
             } else {
                 Duration wait = clock.real(jittered(RETRY_SCHEDULE.get(delivery.attemptCount - 1)));
-                delivery.nextAttemptAt = now.plus(wait);
+                delivery.nextAttemptAt = now.plus(wait).truncatedTo(ChronoUnit.MICROS);
                 clock.afterReal(wait, () -> attempt(delivery, round, true));
             }
         }
