@@ -61,13 +61,17 @@ public class EventTail {
         advanceTo(appended.lastId());
     }
 
-    /** Completes once the head moves past {@code position}; at once if it already has. */
+    /**
+     * Completes once the head moves past {@code position}; at once if it already has. Each caller gets
+     * its own copy of the shared future: a stream that stops waiting (heartbeat, disconnect) cancels
+     * its copy, which must not cancel the wait of every other stream.
+     */
     public CompletionStage<Long> beyond(long position) {
         CompletableFuture<Long> waiter = nextAdvance.get();
         if (head > position) {
             return CompletableFuture.completedFuture(head);
         }
-        return waiter;
+        return waiter.copy();
     }
 
     private void lookIfWaited() {
