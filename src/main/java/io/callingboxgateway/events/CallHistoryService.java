@@ -36,8 +36,9 @@ public class CallHistoryService {
                         from call_decision where call_id = :callId order by id
                         """).setParameter("callId", callId).getResultList();
         List<CallHistory.Decision> decisions = new ArrayList<>();
-        for (Object[] row : rows) {
-            Long firstEventId = row[7] == null ? null : ((Number) row[7]).longValue();
+        for (int i = 0; i < rows.size(); i++) {
+            Object[] row = rows.get(i);
+            Long firstEventId = firstEventId(row);
             String outcome = (String) row[3];
             decisions.add(new CallHistory.Decision(
                     instant(row[0]),
@@ -48,17 +49,36 @@ public class CallHistoryService {
                     (String) row[4],
                     instant(row[5]),
                     Arrays.asList((String[]) row[6]),
-                    firstEventId == null ? List.of() : producedBy(firstEventId, events)));
+                    firstEventId == null ? List.of() : producedBy(firstEventId, nextFirstEventId(rows, i), events)));
         }
         return Optional.of(new CallHistory(decisions));
     }
 
-    /** The events of one decision are consecutive: they were numbered in one step. */
-    private static List<CallHistory.Change> producedBy(long firstEventId, List<CallEvent> events) {
+    private static Long firstEventId(Object[] row) {
+        return row[7] == null ? null : ((Number) row[7]).longValue();
+    }
+
+    /** Where the events of the call's next event-producing decision start (they may follow at once). */
+    private static long nextFirstEventId(List<Object[]> rows, int index) {
+        for (int i = index + 1; i < rows.size(); i++) {
+            Long next = firstEventId(rows.get(i));
+            if (next != null) {
+                return next;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * The events of one decision are consecutive (they were numbered in one step) and end before the
+     * next decision's first event.
+     */
+    private static List<CallHistory.Change> producedBy(
+            long firstEventId, long nextFirstEventId, List<CallEvent> events) {
         List<CallHistory.Change> produced = new ArrayList<>();
         long expected = firstEventId;
         for (CallEvent event : events) {
-            if (event.id == expected) {
+            if (event.id == expected && event.id < nextFirstEventId) {
                 produced.add(new CallHistory.Change(event.id, event.type, event.changes));
                 expected++;
             }

@@ -61,10 +61,12 @@ public class EventStreams {
                 .item(() -> QuarkusTransaction.requiringNew().call(() -> read(position.get(), filter)))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .flatMap(read -> {
-                    position.set(Long.parseLong(read.page().nextCursor()));
+                    // Judged at the cursor the client holds: the page read with it is not sent, so the
+                    // client must resume from before it, or it would skip that page.
                     if (read.head() - position.get() > config.streamMaxLag()) {
                         return Uni.createFrom().item(new Batch(List.of(resume(sse, position.get())), true));
                     }
+                    position.set(Long.parseLong(read.page().nextCursor()));
                     if (!read.page().data().isEmpty()) {
                         return Uni.createFrom().item(new Batch(toSse(sse, read.page()), false));
                     }

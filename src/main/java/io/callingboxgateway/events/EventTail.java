@@ -11,12 +11,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,8 +32,7 @@ public class EventTail {
 
     private final AgroalDataSource dataSource;
     private final EventsConfig config;
-    private final AtomicReference<CompletableFuture<Long>> nextAdvance =
-            new AtomicReference<>(new CompletableFuture<>());
+    private final Set<CompletableFuture<Long>> waiters = ConcurrentHashMap.newKeySet();
     private volatile long head = -1;
     private ScheduledExecutorService ticker;
 
@@ -61,17 +61,24 @@ public class EventTail {
         advanceTo(appended.lastId());
     }
 
-    /** Completes once the head moves past {@code position}; at once if it already has. */
+    /**
+     * Completes once the head moves past {@code position}; at once if it already has. Each wait has its
+     * own future: a stream that stops waiting (heartbeat, disconnect) cancels it, which must neither
+     * cancel the other streams' waits nor leave anything behind.
+     */
     public CompletionStage<Long> beyond(long position) {
-        CompletableFuture<Long> waiter = nextAdvance.get();
-        if (head > position) {
-            return CompletableFuture.completedFuture(head);
+        CompletableFuture<Long> waiter = new CompletableFuture<>();
+        waiter.whenComplete((id, failure) -> waiters.remove(waiter));
+        waiters.add(waiter);
+        long known = head;
+        if (known > position) {
+            waiter.complete(known);
         }
         return waiter;
     }
 
     private void lookIfWaited() {
-        if (nextAdvance.get().getNumberOfDependents() == 0 && head >= 0) {
+        if (waiters.isEmpty() && head >= 0) {
             return;
         }
         try (Connection connection = dataSource.getConnection();
@@ -88,7 +95,7 @@ public class EventTail {
     private synchronized void advanceTo(long id) {
         if (id > head) {
             head = id;
-            nextAdvance.getAndSet(new CompletableFuture<>()).complete(id);
+            waiters.forEach(waiter -> waiter.complete(id));
         }
     }
 }

@@ -11,6 +11,10 @@ public interface EventsConfig {
     @WithDefault("30d")
     Duration retention();
 
+    /** How often this replica runs retention, as a duration such as 10m, or off to never run it here. */
+    @WithDefault("10m")
+    String retentionEvery();
+
     /** How many events retention deletes per statement, so writers are never blocked for long. */
     @WithDefault("5000")
     int retentionBatchSize();
