@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import org.jboss.logging.Logger;
  * two never wait on each other. The highest deleted id is recorded: the feed answers 410 to a cursor
  * below it, since what followed that cursor is gone.
  */
+// Created at start so its metrics are on /q/metrics before first use
+@Startup
 @ApplicationScoped
 public class EventRetention {
 

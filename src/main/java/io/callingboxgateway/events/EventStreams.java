@@ -7,6 +7,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * further behind than {@code gateway.events.stream-max-lag}, it is told to resume from its cursor,
  * where paging the feed catches up faster than a stream.
  */
+// Created at start so its metrics are on /q/metrics before first use
+@Startup
 @ApplicationScoped
 public class EventStreams {
 
