@@ -318,6 +318,11 @@ class WebhookResourceTest {
     }
 
     @Test
+    void openApiDescribesTheEndpoint() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString(PATH));
+    }
+
+    @Test
     void metricsShowWhatHappened() {
         post(newEnvelope()).statusCode(200);
         post("{}".getBytes(UTF_8), "t=1,v1=00").statusCode(401);
