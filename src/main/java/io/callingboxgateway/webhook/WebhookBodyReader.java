@@ -61,7 +61,11 @@ public class WebhookBodyReader {
     private void read(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (declaredLength(request) > maxBytes) {
-            reject(context);
+            if (expectsContinue(request)) {
+                refuseBeforeBody(context);
+            } else {
+                reject(context);
+            }
             return;
         }
         if (request.isEnded()) {
@@ -70,16 +74,13 @@ public class WebhookBodyReader {
             accept(context, read == null ? new byte[0] : read.getBytes());
             return;
         }
-        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+        if (expectsContinue(request)) {
             context.response().writeContinue();
         }
         Buffer body = Buffer.buffer();
         request.handler(chunk -> {
-            if (context.response().ended()) {
-                return; // rejected already: reject() drains
-            }
             if (body.length() + chunk.length() > maxBytes) {
-                reject(context);
+                reject(context); // replaces this handler with one that drops the rest
             } else {
                 body.appendBuffer(chunk);
             }
@@ -119,6 +120,24 @@ public class WebhookBodyReader {
                 .setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .end(Buffer.buffer(tooLarge));
+    }
+
+    /**
+     * Answers a client that asked before sending ({@code Expect: 100-continue}) a body too large. It
+     * will not send the body, so nothing more can come on this connection: close it once answered.
+     */
+    private void refuseBeforeBody(RoutingContext context) {
+        metrics.rejected(Rejection.TOO_LARGE);
+        context.response()
+                .setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+                .end(Buffer.buffer(tooLarge))
+                .onComplete(sent -> context.request().connection().close());
+    }
+
+    private static boolean expectsContinue(HttpServerRequest request) {
+        return "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT));
     }
 
     private static long declaredLength(HttpServerRequest request) {

@@ -313,6 +313,9 @@ class WebhookResourceTest {
 
             assertTrue(head.startsWith("HTTP/1.1 413 "), head);
             assertTrue(head.toLowerCase(Locale.ROOT).contains("content-type: " + PROBLEM), head);
+            // the problem, then the end of the connection: the body it asked about will never come
+            String rest = new String(socket.getInputStream().readAllBytes(), UTF_8);
+            assertTrue(rest.contains("payload-too-large"), rest);
         }
         assertEquals(before, StoreRows.count(db));
     }
