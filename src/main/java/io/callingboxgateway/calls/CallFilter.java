@@ -1,6 +1,7 @@
 package io.callingboxgateway.calls;
 
 import io.callingboxgateway.problem.ProblemException;
+import io.callingboxgateway.problem.RequestValues;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -37,7 +38,7 @@ public record CallFilter(
                 documented("direction", p.direction, CallingBoxValues.DIRECTIONS),
                 documented("result_status", p.resultStatus, CallingBoxValues.RESULT_STATUSES),
                 documented("webhook_status", p.webhookStatus, CallingBoxValues.WEBHOOK_STATUSES),
-                uuid("agent_id", p.agentId),
+                RequestValues.uuid("agent_id", p.agentId),
                 phone("to_number", p.toNumber),
                 phone("from_number", p.fromNumber),
                 timestamp("created_after", p.createdAfter),
@@ -79,25 +80,9 @@ public record CallFilter(
             throw ProblemException.invalidParameter(
                     name,
                     "%s '%s' is not a CallingBox value; valid values: %s"
-                            .formatted(name, abbreviate(value), String.join(", ", valid)));
+                            .formatted(name, RequestValues.echo(value), String.join(", ", valid)));
         }
         return value;
-    }
-
-    static UUID uuid(String name, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            UUID parsed = UUID.fromString(value);
-            if (parsed.toString().equalsIgnoreCase(value)) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through to the precise message below
-        }
-        throw ProblemException.invalidParameter(
-                name, "%s '%s' is not a UUID (expected 8-4-4-4-12 hex digits)".formatted(name, abbreviate(value)));
     }
 
     private static String phone(String name, String value) {
@@ -119,18 +104,13 @@ public record CallFilter(
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            // As with phone numbers: the '+' of an unencoded offset such as +02:00 arrives as a space.
+            return OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidParameter(
                     name,
                     "%s '%s' is not an ISO 8601 timestamp with an offset, such as 2026-04-16T12:00:00Z"
-                            .formatted(name, abbreviate(value)));
+                            .formatted(name, RequestValues.echo(value)));
         }
-    }
-
-    /** Echoes user input back only in a short, printable form. */
-    static String abbreviate(String value) {
-        String printable = value.replaceAll("[^\\x20-\\x7E]", "?");
-        return printable.length() <= 64 ? printable : printable.substring(0, 61) + "...";
     }
 }

@@ -1,6 +1,7 @@
 package io.callingboxgateway.calls;
 
 import io.callingboxgateway.problem.ProblemException;
+import io.callingboxgateway.problem.RequestValues;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -30,35 +31,21 @@ public class CallResource {
     public CallPage list(@BeanParam CallListParams params) {
         CallFilter filter = CallFilter.parse(params);
         CallCursor after = params.cursor == null ? null : CallCursor.decode(params.cursor, filter);
-        return calls.page(filter, after, limit(params.limit));
+        return calls.page(filter, after, RequestValues.intInRange("limit", params.limit, 1, MAX_LIMIT, DEFAULT_LIMIT));
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One call; supports If-None-Match")
     public Response get(@PathParam("id") String id, Request request) {
-        Call call = calls.find(CallFilter.uuid("id", id))
+        Call call = calls.find(RequestValues.uuid("id", id))
                 .orElseThrow(() -> ProblemException.notFound("no call with id " + id));
-        EntityTag etag = new EntityTag(call.id + "." + call.version);
+        // Weak: the tag names the call's version, not the bytes, which a gateway upgrade or a compressing
+        // proxy may change. A proxy would weaken a strong tag anyway, and If-None-Match here matches exactly.
+        EntityTag etag = new EntityTag(call.id + "." + call.version, true);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         return (notModified != null ? notModified : Response.ok(CallView.of(call)))
                 .tag(etag)
                 .build();
-    }
-
-    private static int limit(String raw) {
-        if (raw == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.invalidParameter(
-                "limit", "limit must be a whole number from 1 to %d".formatted(MAX_LIMIT));
     }
 }

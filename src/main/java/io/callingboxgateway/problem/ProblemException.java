@@ -22,6 +22,11 @@ public class ProblemException extends RuntimeException {
                 .withParameter(parameter));
     }
 
+    public static ProblemException gone(String parameter, String detail) {
+        return new ProblemException(
+                Problem.of(410, "cursor-expired", "Cursor expired", detail).withParameter(parameter));
+    }
+
     public static ProblemException notFound(String detail) {
         return new ProblemException(Problem.of(404, "not-found", "Not found", detail));
     }

@@ -1,6 +1,7 @@
 package io.callingboxgateway.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.callingboxgateway.calls.CallSnapshot;
 import java.util.Iterator;
 import java.util.List;
@@ -72,17 +73,23 @@ enum CallField {
 
     /**
      * A text of a group's values that does not depend on JSON key order (jsonb reorders keys), used
-     * only to break exact ties between different snapshots deterministically.
+     * only to break exact ties between different snapshots deterministically. Different values must give
+     * different texts, or a tie would be left to arrival order: so texts and keys are quoted as JSON
+     * strings, and only a missing value reads as a bare null.
      */
     static String canonical(CallSnapshot snapshot, Group group) {
         StringBuilder text = new StringBuilder();
         for (CallField field : in(group)) {
             Object value = field.of(snapshot);
             text.append(field.wireName).append('=');
-            text.append(value instanceof JsonNode node ? canonical(node) : String.valueOf(value));
+            text.append(value instanceof JsonNode node ? canonical(node) : scalar(value));
             text.append('\u0000');
         }
         return text.toString();
+    }
+
+    private static String scalar(Object value) {
+        return value == null ? "null" : TextNode.valueOf(value.toString()).toString();
     }
 
     private static String canonical(JsonNode node) {
@@ -92,7 +99,12 @@ enum CallField {
                 Map.Entry<String, JsonNode> entry = it.next();
                 sorted.put(entry.getKey(), canonical(entry.getValue()));
             }
-            return sorted.toString();
+            StringBuilder members = new StringBuilder("{");
+            sorted.forEach((key, value) -> members.append(TextNode.valueOf(key))
+                    .append(':')
+                    .append(value)
+                    .append(','));
+            return members.append('}').toString();
         }
         if (node.isArray()) {
             StringBuilder items = new StringBuilder("[");

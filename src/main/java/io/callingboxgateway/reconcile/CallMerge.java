@@ -21,9 +21,10 @@ import java.util.Objects;
  *       and of two different terminals the later one wins (recorded as a conflict);
  *   <li>{@code result_status}, {@code result}, {@code result_error}: by result rank (pending &lt;
  *       completed|failed), then {@code updated_at};
- *   <li>{@code webhook_status}, {@code webhook_error}: by {@code updated_at}, then rank (none &lt;
- *       pending &lt; delivered|failed); the one axis that may move back, because a manual redeliver
- *       upstream resets it, and only a newer {@code updated_at} can say so.
+ *   <li>{@code webhook_status}, {@code webhook_error}: documented values first, then by
+ *       {@code updated_at}, then rank (none &lt; pending &lt; delivered|failed); the one axis that may
+ *       move back, because a manual redeliver upstream resets it, and only a newer {@code updated_at}
+ *       can say so.
  * </ul>
  *
  * A value CallingBox adds later ranks below every documented one: it is stored when nothing better is
@@ -146,9 +147,12 @@ public final class CallMerge {
             Comparator.<Candidate>comparingInt(c -> resultRank(c.snapshot().resultStatus()))
                     .thenComparing(Candidate::updatedAt, TIME));
 
+    // A snapshot without a documented webhook_status (absent, or a value added later) says nothing
+    // about delivery: it ranks below every one that does, however new, so it cannot blank the field.
     private static final GroupOrder WEBHOOK = new GroupOrder(
             Group.WEBHOOK,
-            Comparator.comparing(Candidate::updatedAt, TIME)
+            Comparator.<Candidate>comparingInt(c -> webhookRank(c.snapshot().webhookStatus()) >= 0 ? 1 : 0)
+                    .thenComparing(Candidate::updatedAt, TIME)
                     .thenComparingInt(c -> webhookRank(c.snapshot().webhookStatus())));
 
     private static CallSnapshot combine(CallSnapshot main, CallSnapshot result, CallSnapshot webhook) {

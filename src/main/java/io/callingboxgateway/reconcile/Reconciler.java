@@ -13,6 +13,7 @@ import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -36,22 +37,34 @@ public class Reconciler {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final ReconcileConfig config;
+    private final Event<EventsAppended> appended;
 
-    Reconciler(EntityManager em, ObjectMapper json, MeterRegistry metrics, ReconcileConfig config) {
+    Reconciler(
+            EntityManager em,
+            ObjectMapper json,
+            MeterRegistry metrics,
+            ReconcileConfig config,
+            Event<EventsAppended> appended) {
         this.em = em;
         this.json = json;
         this.metrics = metrics;
         this.config = config;
+        this.appended = appended;
     }
 
     /**
      * Applies one snapshot. Joins the caller's transaction if there is one, so a webhook's receipt and
-     * its effect commit together; otherwise runs in its own.
+     * its effect commit together; otherwise runs in its own. Callers must not load the call themselves
+     * first: the row is read only once the per-call lock is held.
      *
      * @param upstreamEventId the webhook envelope id, or null for a poll
      */
     @Transactional
     public Outcome apply(CallSnapshot snapshot, Source source, UUID upstreamEventId) {
+        String missing = snapshot.missingRequiredField();
+        if (missing != null) {
+            throw new IllegalArgumentException("call snapshot without " + missing);
+        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         lockCall(snapshot.id());
         Call call = em.find(Call.class, snapshot.id());
@@ -120,6 +133,8 @@ public class Reconciler {
             event.occurredAt = now;
             em.persist(event);
         }
+        // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events are readable.
+        appended.fire(new EventsAppended(lastId));
         return lastId - byType.size() + 1;
     }
 

@@ -1,0 +1,192 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Load for a running gateway, over loopback only, bounded in count and time.
+ *
+ * <pre>
+ * java bench/WebhookBench.java throughput BASE_URL SECRET SECONDS CLIENTS
+ * java bench/WebhookBench.java sse-latency BASE_URL SECRET SECONDS RATE_PER_SECOND
+ * </pre>
+ *
+ * throughput: CLIENTS threads send signed webhooks back to back (each a new call, then a status
+ * change of it), prints requests/s and latency percentiles. sse-latency: follows /events/stream and
+ * sends webhooks at a fixed rate; prints the time from "webhook answered 2xx" to "its event arrived
+ * on the stream", p50 and p99.
+ */
+public class WebhookBench {
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        String base = args[1];
+        String secret = args[2];
+        int seconds = Integer.parseInt(args[3]);
+        int n = Integer.parseInt(args[4]);
+        WebhookBench bench = new WebhookBench(base, secret);
+        switch (mode) {
+            case "throughput" -> bench.throughput(seconds, n);
+            case "sse-latency" -> bench.sseLatency(seconds, n);
+            default -> throw new IllegalArgumentException(mode);
+        }
+    }
+
+    private final String base;
+    private final byte[] key;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    WebhookBench(String base, String secret) {
+        this.base = base;
+        this.key = secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    void throughput(int seconds, int clients) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong failures = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (int c = 0; c < clients; c++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    UUID call = UUID.randomUUID();
+                    for (String status : List.of("ringing", "in_progress")) {
+                        long start = System.nanoTime();
+                        int code = send(call, status);
+                        latencies.add(System.nanoTime() - start);
+                        if (code / 100 != 2) failures.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+        System.out.printf(
+                "webhooks: %d in %d s = %.1f/s, failures %d, p50 %.2f ms, p99 %.2f ms%n",
+                latencies.size(), seconds, latencies.size() / (double) seconds, failures.get(),
+                percentile(latencies, 50), percentile(latencies, 99));
+    }
+
+    void sseLatency(int seconds, int rate) throws Exception {
+        String head = headCursor();
+        Map<String, Long> answeredAt = new ConcurrentHashMap<>();
+        Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        AtomicBoolean streaming = new AtomicBoolean(true);
+        Pattern callId = Pattern.compile("\"call_id\":\"([0-9a-f-]{36})\"");
+        HttpRequest streamRequest = HttpRequest.newBuilder(URI.create(base + "/events/stream?type=call.created&after=" + head)).build();
+        Thread follower = new Thread(() -> {
+            try {
+                http.send(streamRequest, HttpResponse.BodyHandlers.ofLines()).body()
+                        .takeWhile(line -> streaming.get())
+                        .forEach(line -> {
+                            if (line.startsWith("data:")) {
+                                Matcher m = callId.matcher(line);
+                                if (m.find()) seenAt.putIfAbsent(m.group(1), System.nanoTime());
+                            }
+                        });
+            } catch (Exception e) {
+                if (streaming.get()) e.printStackTrace();
+            }
+        });
+        follower.setDaemon(true);
+        follower.start();
+        Thread.sleep(500); // let the stream connect before the first webhook
+
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        int total = seconds * rate;
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+            senders.submit(() -> {
+                UUID call = UUID.randomUUID();
+                if (send(call, "queued") / 100 == 2) answeredAt.put(call.toString(), System.nanoTime());
+                return null;
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (seenAt.size() < answeredAt.size() && System.nanoTime() < deadline) Thread.sleep(50);
+        streaming.set(false);
+
+        List<Long> latencies = new ArrayList<>();
+        answeredAt.forEach((id, answered) -> {
+            Long seen = seenAt.get(id);
+            if (seen != null) latencies.add(Math.max(0, seen - answered));
+        });
+        System.out.printf(
+                "sse: %d webhooks at %d/s, %d seen on the stream, answered->streamed p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                answeredAt.size(), rate, latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
+                percentile(latencies, 100));
+    }
+
+    /** Walks the feed to its end, so the stream starts at "now" (the bench database is fresh). */
+    private String headCursor() throws Exception {
+        Pattern nextCursor = Pattern.compile("\"next_cursor\":\"(\\d+)\"");
+        String query = "";
+        while (true) {
+            String page = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/events?limit=500" + query)).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Matcher next = nextCursor.matcher(page);
+            if (!next.find()) throw new IllegalStateException("unexpected feed page: " + page);
+            if (!page.contains("\"has_more\":true")) return next.group(1);
+            query = "&after=" + next.group(1);
+        }
+    }
+
+    private int send(UUID call, String status) throws Exception {
+        String now = Instant.now().toString();
+        String body = """
+                {"id":"%s","type":"call.%s","created":%d,"api_version":"2026-04","data":{"call":{
+                "id":"%s","agent_id":"9d3b7c1e-2f4a-4b5c-8d6e-7f8091a2b3c4","to_number":"+15550100%03d",
+                "from_number":"+15550199000","status":"%s","direction":"outbound","result_status":"pending",
+                "webhook_status":"pending","reservation_status":"reserved","language":"en",
+                "metadata":{"bench":true},"context":{},"created_at":"%s","updated_at":"%s"}}}"""
+                .formatted(UUID.randomUUID(), status.equals("in_progress") ? "answered" : status,
+                        Instant.now().getEpochSecond(), call, Math.abs(call.hashCode() % 1000), status, now, now);
+        long t = Instant.now().getEpochSecond();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        String signature = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/webhooks/callingbox"))
+                .header("Content-Type", "application/json")
+                .header("CallingBox-Signature", "t=" + t + ",v1=" + signature)
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static double percentile(List<Long> nanos, int p) {
+        if (nanos.isEmpty()) return Double.NaN;
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))) / 1_000_000.0;
+    }
+}

@@ -1,0 +1,30 @@
+package io.callingboxgateway.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The decision log of one call: every snapshot judged, oldest first, and what it changed. */
+public record CallHistory(List<Decision> data) {
+
+    /**
+     * One snapshot and its fate.
+     *
+     * @param outcome created, applied, duplicate or stale
+     * @param reason why, in words, for the snapshots that changed nothing
+     * @param events the events this snapshot produced (none when ignored)
+     */
+    public record Decision(
+            Instant decidedAt,
+            String source,
+            UUID upstreamEventId,
+            String outcome,
+            String reason,
+            String snapshotStatus,
+            Instant snapshotUpdatedAt,
+            List<String> changedFields,
+            List<Change> events) {}
+
+    public record Change(long id, String type, JsonNode changes) {}
+}

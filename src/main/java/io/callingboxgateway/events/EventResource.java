@@ -1,0 +1,40 @@
+package io.callingboxgateway.events;
+
+import io.callingboxgateway.problem.RequestValues;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestQuery;
+
+@Path("/events")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Events", description = "Every accepted change of a call, in commit order, resumable")
+public class EventResource {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 500;
+
+    private final EventFeed feed;
+
+    EventResource(EventFeed feed) {
+        this.feed = feed;
+    }
+
+    @GET
+    @Operation(summary = "Events after a cursor, oldest first; save next_cursor and come back with it")
+    public EventPage page(
+            @RestQuery @Parameter(description = "An event id or next_cursor; absent: the oldest retained event")
+                    String after,
+            @RestQuery @Parameter(description = "1 to 500; default 100") String limit,
+            @RestQuery @Parameter(description = "Event type; repeat for several") List<String> type,
+            @RestQuery("call_id") @Parameter(description = "Only this call's events") String callId) {
+        EventFilter filter = EventFilter.parse(type, callId);
+        int size = RequestValues.intInRange("limit", limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
+        return feed.page(feed.start(after, "after"), filter, size);
+    }
+}

@@ -1,0 +1,44 @@
+package io.callingboxgateway.events;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestQuery;
+
+@Path("/events/stream")
+@Tag(name = "Events")
+public class EventStreamResource {
+
+    private final EventFeed feed;
+    private final EventStreams streams;
+
+    EventStreamResource(EventFeed feed, EventStreams streams) {
+        this.feed = feed;
+        this.streams = streams;
+    }
+
+    @GET
+    @Blocking
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "The feed as Server-Sent Events; resume with Last-Event-ID or ?after=")
+    public Multi<OutboundSseEvent> stream(
+            @RestQuery String after,
+            @RestHeader("Last-Event-ID") String lastEventId,
+            @RestQuery List<String> type,
+            @RestQuery("call_id") String callId,
+            @Context Sse sse) {
+        EventFilter filter = EventFilter.parse(type, callId);
+        long start = lastEventId != null ? feed.start(lastEventId, "Last-Event-ID") : feed.start(after, "after");
+        return streams.open(start, filter, sse);
+    }
+}

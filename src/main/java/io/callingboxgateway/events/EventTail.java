@@ -1,0 +1,101 @@
+package io.callingboxgateway.events;
+
+import io.agroal.api.AgroalDataSource;
+import io.callingboxgateway.reconcile.EventsAppended;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Knows the newest committed event id and wakes waiting streams when it moves. Commits on this replica
+ * announce themselves at once; commits on other replicas are noticed by a cheap look at the counter
+ * row every {@code gateway.events.tail-interval}, and only while someone is waiting.
+ */
+@ApplicationScoped
+public class EventTail {
+
+    private static final Logger LOG = Logger.getLogger(EventTail.class);
+
+    private final AgroalDataSource dataSource;
+    private final EventsConfig config;
+    private final Set<CompletableFuture<Long>> waiters = ConcurrentHashMap.newKeySet();
+    private volatile long head = -1;
+    private ScheduledExecutorService ticker;
+
+    EventTail(AgroalDataSource dataSource, EventsConfig config) {
+        this.dataSource = dataSource;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "event-tail");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = config.tailInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::lookIfWaited, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+    }
+
+    void committedHere(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventsAppended appended) {
+        advanceTo(appended.lastId());
+    }
+
+    /**
+     * Completes once the head moves past {@code position}; at once if it already has. Each wait has its
+     * own future: a stream that stops waiting (heartbeat, disconnect) cancels it, which must neither
+     * cancel the other streams' waits nor leave anything behind.
+     */
+    public CompletionStage<Long> beyond(long position) {
+        CompletableFuture<Long> waiter = new CompletableFuture<>();
+        waiter.whenComplete((id, failure) -> waiters.remove(waiter));
+        waiters.add(waiter);
+        long known = head;
+        if (known > position) {
+            waiter.complete(known);
+        }
+        return waiter;
+    }
+
+    private void lookIfWaited() {
+        if (waiters.isEmpty() && head >= 0) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select last_id from event_sequence")) {
+            if (rows.next()) {
+                advanceTo(rows.getLong(1));
+            }
+        } catch (SQLException e) {
+            LOG.debugf("Event tail could not read the event counter: %s", e.getMessage());
+        }
+    }
+
+    private synchronized void advanceTo(long id) {
+        if (id > head) {
+            head = id;
+            waiters.forEach(waiter -> waiter.complete(id));
+        }
+    }
+}
