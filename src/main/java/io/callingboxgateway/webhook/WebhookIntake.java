@@ -1,0 +1,125 @@
+package io.callingboxgateway.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callingboxgateway.problem.ProblemException;
+import io.callingboxgateway.webhook.SignatureVerifier.Verification;
+import io.callingboxgateway.webhook.WebhookMetrics.Rejection;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Decides what happens to one webhook, cheapest check first: media type, signature (over the raw
+ * bytes, before any parsing), envelope, and only then the database. Logs name the event and the call,
+ * never a secret or a phone number.
+ */
+@ApplicationScoped
+public class WebhookIntake {
+
+    private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
+
+    private final WebhookConfig config;
+    private final SignatureVerifier verifier;
+    private final List<String> fingerprints;
+    private final ObjectMapper json;
+    private final WebhookService service;
+    private final WebhookMetrics metrics;
+
+    WebhookIntake(WebhookConfig config, ObjectMapper json, WebhookService service, WebhookMetrics metrics) {
+        this.config = config;
+        List<String> secrets = config.signingSecrets();
+        this.verifier = new SignatureVerifier(secrets, config.tolerance(), Clock.systemUTC());
+        this.fingerprints = secrets.stream().map(SignatureVerifier::fingerprint).toList();
+        this.json = json;
+        this.service = service;
+        this.metrics = metrics;
+    }
+
+    void checkAtStartup(@Observes StartupEvent event) {
+        List<String> problems = config.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Invalid webhook configuration: " + String.join("; ", problems));
+        }
+        if (fingerprints.isEmpty()) {
+            LOG.warn("No CallingBox webhook signing secret is configured (CALLINGBOX_WEBHOOK_SECRETS): every"
+                    + " webhook will be refused with 401 until one is. Polling is unaffected.");
+        } else {
+            LOG.infof(
+                    "CallingBox webhooks verified with %d signing secret(s), fingerprints %s",
+                    fingerprints.size(), fingerprints);
+        }
+    }
+
+    public WebhookAck receive(String contentType, String signature, byte[] body) {
+        if (!isJson(contentType)) {
+            throw rejected(Rejection.MEDIA_TYPE, WebhookProblems.unsupportedMediaType());
+        }
+        verify(signature, body);
+        WebhookEnvelope envelope;
+        try {
+            envelope = WebhookEnvelope.parse(json, body);
+        } catch (ProblemException e) {
+            throw rejected(Rejection.MALFORMED, e);
+        }
+        WebhookAck ack = store(envelope);
+        metrics.accepted(envelope.type(), ack.duplicate());
+        LOG.infof(
+                "Webhook %s (%s) for call %s: %s",
+                envelope.id(), envelope.type(), envelope.call().id(), ack.outcome());
+        return ack;
+    }
+
+    private void verify(String signature, byte[] body) {
+        Verification verification = verifier.verify(signature, body);
+        switch (verification.result()) {
+            case VERIFIED ->
+                metrics.verified(
+                        verification.secretIndex(),
+                        fingerprints.get(verification.secretIndex()),
+                        verification.skewSeconds());
+            case OUTSIDE_WINDOW -> {
+                metrics.outsideWindow(verification.skewSeconds());
+                LOG.infof("Webhook refused: signed %d s away from this clock", verification.skewSeconds());
+                throw rejected(Rejection.TIMESTAMP, WebhookProblems.invalidSignature());
+            }
+            default -> {
+                LOG.debugf("Webhook refused: signature %s", verification.result());
+                throw rejected(Rejection.SIGNATURE, WebhookProblems.invalidSignature());
+            }
+        }
+    }
+
+    private WebhookAck store(WebhookEnvelope envelope) {
+        try {
+            return service.apply(envelope);
+        } catch (RuntimeException e) {
+            if (!DatabaseOutage.isCauseOf(e)) {
+                throw e;
+            }
+            LOG.warnf("Webhook %s not stored, database unavailable: %s", envelope.id(), e.toString());
+            throw rejected(Rejection.UNAVAILABLE, new WebhookProblems.StoreUnavailable(e));
+        }
+    }
+
+    private RuntimeException rejected(Rejection reason, RuntimeException answer) {
+        metrics.rejected(reason);
+        return answer;
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            MediaType type = MediaType.valueOf(contentType);
+            return type.getType().equalsIgnoreCase("application")
+                    && type.getSubtype().equalsIgnoreCase("json");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.callingboxgateway.webhook;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * Forgets webhook ids once CallingBox can no longer redeliver them, in small transactions so a large
+ * backlog never holds locks for long. Safe on every replica at once: each skips rows another is deleting.
+ */
+@ApplicationScoped
+public class WebhookReceiptCleanup {
+
+    private static final Logger LOG = Logger.getLogger(WebhookReceiptCleanup.class);
+
+    private final WebhookService service;
+    private final Duration retention;
+    private final int batchSize;
+
+    WebhookReceiptCleanup(WebhookService service, WebhookConfig config) {
+        this.service = service;
+        this.retention = config.dedupRetention();
+        this.batchSize = config.dedupCleanupBatchSize();
+    }
+
+    @Scheduled(
+            identity = "webhook-receipt-cleanup",
+            every = "${callingbox.webhook.dedup-cleanup-every}",
+            delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void run() {
+        purgeExpired(Instant.now());
+    }
+
+    /** @return how many receipts older than the retention, as seen at {@code now}, were deleted */
+    public int purgeExpired(Instant now) {
+        Instant cutoff = now.minus(retention);
+        int total = 0;
+        int deleted;
+        do {
+            deleted = service.purgeReceipts(cutoff, batchSize);
+            total += deleted;
+        } while (deleted == batchSize);
+        if (total > 0) {
+            LOG.debugf("Deleted %d webhook receipts received before %s", total, cutoff);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,396 @@
+package io.callingboxgateway.webhook;
+
+import static io.callingboxgateway.testing.SignedWebhook.CURRENT_SECRET;
+import static io.callingboxgateway.testing.SignedWebhook.PATH;
+import static io.callingboxgateway.testing.SignedWebhook.PREVIOUS_SECRET;
+import static io.callingboxgateway.testing.SignedWebhook.envelope;
+import static io.callingboxgateway.testing.SignedWebhook.now;
+import static io.callingboxgateway.testing.SignedWebhook.post;
+import static io.callingboxgateway.testing.SignedWebhook.signature;
+import static io.callingboxgateway.testing.SignedWebhook.v1;
+import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callingboxgateway.testing.PostgresResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+class WebhookResourceTest {
+
+    private static final String PROBLEM = "application/problem+json";
+    private static final Instant T1 = Instant.parse("2026-11-28T10:00:05Z");
+    private static final Instant T2 = Instant.parse("2026-11-28T10:03:00Z");
+
+    @Inject
+    DataSource db;
+
+    @TestHTTPResource(PATH)
+    URI webhookUrl;
+
+    // --- accepted ---
+
+    @Test
+    void validWebhookCreatesTheCallAsFirstSeenByWebhook() {
+        UUID event = UUID.randomUUID();
+        UUID call = UUID.randomUUID();
+
+        post(envelope(event, "call.ringing", call, "ringing", T1))
+                .statusCode(200)
+                .contentType("application/json")
+                .body("received", equalTo(true))
+                .body("duplicate", equalTo(false))
+                .body("outcome", equalTo("created"));
+
+        given().get("/calls/{id}", call)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("ringing"))
+                .body("reconciliation.first_seen_via", equalTo("webhook"));
+        assertEquals(
+                1,
+                StoreRows.scalar(
+                        db,
+                        "select count(*) from call_event where call_id = ? and source = 'webhook'"
+                                + " and upstream_event_id = ?",
+                        call,
+                        event));
+        assertEquals(1, receiptsOf(event));
+    }
+
+    @Test
+    void redeliveryOfAnEventIsANoOpThatStillSucceeds() {
+        UUID event = UUID.randomUUID();
+        UUID call = UUID.randomUUID();
+        byte[] body = envelope(event, "call.ringing", call, "ringing", T1).getBytes(UTF_8);
+        post(body).statusCode(200).body("duplicate", equalTo(false));
+        long events = eventsOf(call);
+
+        post(body)
+                .statusCode(200)
+                .body("received", equalTo(true))
+                .body("duplicate", equalTo(true))
+                .body("outcome", equalTo("already_received"));
+
+        assertEquals(events, eventsOf(call));
+        assertEquals(1, receiptsOf(event));
+    }
+
+    @Test
+    void outOfOrderWebhooksConvergeOnTheLaterState() {
+        UUID call = UUID.randomUUID();
+
+        post(envelope(UUID.randomUUID(), "call.completed", call, "completed", T2))
+                .statusCode(200);
+        post(envelope(UUID.randomUUID(), "call.ringing", call, "ringing", T1))
+                .statusCode(200)
+                .body("duplicate", equalTo(false))
+                .body("outcome", equalTo("stale"));
+
+        given().get("/calls/{id}", call).then().statusCode(200).body("status", equalTo("completed"));
+    }
+
+    @Test
+    void unknownFutureTypeWithAValidCallIsApplied() {
+        UUID call = UUID.randomUUID();
+
+        post(envelope(UUID.randomUUID(), "call.transferred", call, "in_progress", T1))
+                .statusCode(200)
+                .body("outcome", equalTo("created"));
+
+        given().get("/calls/{id}", call).then().statusCode(200).body("status", equalTo("in_progress"));
+    }
+
+    @Test
+    void previousSecretIsAcceptedDuringARotation() {
+        byte[] body = newEnvelope().getBytes(UTF_8);
+
+        post(body, signature(PREVIOUS_SECRET, now(), body)).statusCode(200);
+    }
+
+    @Test
+    void severalSignaturesOneOfWhichMatches() {
+        byte[] body = newEnvelope().getBytes(UTF_8);
+        String t = Long.toString(now());
+
+        post(body, "t=" + t + ",v1=" + v1("whsec_retired", t, body) + ",v1=" + v1(CURRENT_SECRET, t, body))
+                .statusCode(200);
+    }
+
+    @Test
+    void jsonWithACharsetAndAnyAcceptHeaderIsTaken() {
+        byte[] body = newEnvelope().getBytes(UTF_8);
+
+        given().contentType("application/json; charset=utf-8")
+                .accept("text/plain")
+                .header("CallingBox-Signature", signature(CURRENT_SECRET, now(), body))
+                .body(body)
+                .post(PATH)
+                .then()
+                .statusCode(200)
+                .body("received", equalTo(true));
+    }
+
+    @Test
+    void bodyOfExactlyTheLimitIsAccepted() {
+        String envelope = newEnvelope();
+        byte[] body = new byte[256 * 1024];
+        Arrays.fill(body, (byte) ' '); // trailing whitespace is still the same JSON
+        byte[] json = envelope.getBytes(UTF_8);
+        System.arraycopy(json, 0, body, 0, json.length);
+
+        post(body).statusCode(200);
+    }
+
+    // --- refused, and nothing stored ---
+
+    @Test
+    void everySignatureFailureGetsTheSame401AndStoresNothing() {
+        byte[] body = newEnvelope().getBytes(UTF_8);
+        long t = now();
+        String expectedDetail = null;
+        String[] headers = {
+            "t=" + t, // no v1
+            "v1=" + v1(CURRENT_SECRET, Long.toString(t), body), // no t
+            "t=yesterday,v1=" + v1(CURRENT_SECRET, "yesterday", body),
+            "garbage",
+            signature("whsec_wrong", t, body),
+            signature(CURRENT_SECRET, t - 1000, body), // stale
+            signature(CURRENT_SECRET, t + 1000, body), // from the future
+            signature(CURRENT_SECRET, t, "{}".getBytes(UTF_8)), // another body's signature
+        };
+        for (String header : headers) {
+            String detail = assertRefused(() -> post(body, header), 401)
+                    .body("title", equalTo("Invalid webhook signature"))
+                    .extract()
+                    .path("detail");
+            expectedDetail = expectedDetail == null ? detail : expectedDetail;
+            assertEquals(expectedDetail, detail, "same answer for " + header);
+        }
+        assertRefused(
+                () -> given().contentType("application/json")
+                        .body(body)
+                        .post(PATH)
+                        .then(),
+                401);
+    }
+
+    @Test
+    void emptyBodyIsRefused() {
+        byte[] empty = new byte[0];
+
+        assertRefused(
+                () -> given().contentType("application/json")
+                        .body(empty)
+                        .post(PATH)
+                        .then(),
+                401);
+        assertRefused(() -> post(empty), 400).body("detail", equalTo("the body is empty"));
+    }
+
+    @Test
+    void nonJsonContentTypeIs415() {
+        byte[] body = newEnvelope().getBytes(UTF_8);
+        String header = signature(CURRENT_SECRET, now(), body);
+
+        assertRefused(
+                () -> given().contentType("text/plain")
+                        .header("CallingBox-Signature", header)
+                        .body(body)
+                        .post(PATH)
+                        .then(),
+                415);
+        assertRefused(
+                () -> given().header("CallingBox-Signature", header)
+                        .body(body)
+                        .post(PATH)
+                        .then(),
+                415);
+    }
+
+    @Test
+    void signedJsonThatIsNotAnEnvelopeIs400WithTheReason() {
+        UUID call = UUID.randomUUID();
+        String valid = envelope(UUID.randomUUID(), "call.ringing", call, "ringing", T1);
+        String[][] cases = {
+            {"{not json", "the body is not valid JSON"},
+            {"[1, 2]", "the body is not a CallingBox webhook envelope (a JSON object)"},
+            {"\"call.completed\"", "the body is not a CallingBox webhook envelope (a JSON object)"},
+            {"null", "the body is not a CallingBox webhook envelope (a JSON object)"},
+            {"{}", "id is missing"},
+            {
+                valid.replaceFirst("\"id\": \"[^\"]+\"", "\"id\": \"not-a-uuid\""),
+                "id has a value of the wrong type or format"
+            },
+            {valid.replace("\"type\": \"call.ringing\", ", ""), "type is missing"},
+            {"{\"id\": \"" + UUID.randomUUID() + "\", \"type\": \"call.ringing\", \"data\": {}}", "data.call is missing"
+            },
+            {valid.replace("\"status\": \"ringing\", ", ""), "data.call.status is missing"},
+            {
+                valid.replace("\"created_at\": \"2026-11-28T10:00:00Z\"", "\"created_at\": \"yesterday\""),
+                "data.call.created_at has a value of the wrong type or format"
+            },
+        };
+        for (String[] c : cases) {
+            assertRefused(() -> post(c[0]), 400)
+                    .body("title", equalTo("Not a CallingBox webhook"))
+                    .body("detail", equalTo(c[1]));
+        }
+    }
+
+    @Test
+    void bodyOverTheLimitIs413AndNothingIsStored() {
+        byte[] body = new byte[256 * 1024 + 1];
+        Arrays.fill(body, (byte) ' ');
+        byte[] json = newEnvelope().getBytes(UTF_8);
+        System.arraycopy(json, 0, body, 0, json.length);
+
+        assertRefused(() -> post(body), 413).body("detail", containsString("262144 bytes"));
+    }
+
+    @Test
+    void chunkedBodyOverTheLimitIsCutOffWhileArriving() throws Exception {
+        byte[] body = new byte[600 * 1024];
+        Arrays.fill(body, (byte) ' ');
+        StoreRows before = StoreRows.count(db);
+        HttpRequest request = HttpRequest.newBuilder(webhookUrl)
+                .header("Content-Type", "application/json")
+                .header("CallingBox-Signature", signature(CURRENT_SECRET, now(), body))
+                // a stream of unknown length goes out chunked: no Content-Length to refuse up front
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build();
+
+        HttpResponse<String> response = send(request);
+
+        assertEquals(413, response.statusCode());
+        assertEquals(PROBLEM, response.headers().firstValue("Content-Type").orElse(null));
+        assertEquals(before, StoreRows.count(db));
+    }
+
+    @Test
+    void clientThatAsksBeforeSendingIsToldToContinue() throws Exception {
+        byte[] body = newEnvelope().getBytes(UTF_8);
+        try (Socket socket = new Socket(webhookUrl.getHost(), webhookUrl.getPort())) {
+            socket.setSoTimeout(30_000);
+            writeHead(socket, body.length, signature(CURRENT_SECRET, now(), body));
+
+            assertTrue(readHead(socket).startsWith("HTTP/1.1 100 "));
+            socket.getOutputStream().write(body);
+            assertTrue(readHead(socket).startsWith("HTTP/1.1 200 "));
+        }
+    }
+
+    @Test
+    void clientThatAsksBeforeSendingTooMuchIsRefusedBeforeItSends() throws Exception {
+        StoreRows before = StoreRows.count(db);
+        try (Socket socket = new Socket(webhookUrl.getHost(), webhookUrl.getPort())) {
+            socket.setSoTimeout(30_000);
+            writeHead(socket, 300 * 1024, "t=1,v1=00");
+
+            String head = readHead(socket);
+
+            assertTrue(head.startsWith("HTTP/1.1 413 "), head);
+            assertTrue(head.toLowerCase(Locale.ROOT).contains("content-type: " + PROBLEM), head);
+            // the problem, then the end of the connection: the body it asked about will never come
+            String rest = new String(socket.getInputStream().readAllBytes(), UTF_8);
+            assertTrue(rest.contains("payload-too-large"), rest);
+        }
+        assertEquals(before, StoreRows.count(db));
+    }
+
+    @Test
+    void openApiDescribesTheEndpoint() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString(PATH));
+    }
+
+    @Test
+    void metricsShowWhatHappened() {
+        post(newEnvelope()).statusCode(200);
+        post("{}".getBytes(UTF_8), "t=1,v1=00").statusCode(401);
+
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString("gateway_webhooks_received_total{type=\"call.ringing\"}"))
+                .body(containsString("gateway_webhooks_rejected_total{reason=\"signature\"}"))
+                .body(containsString("gateway_webhooks_rejected_total{reason=\"too_large\"}"))
+                .body(containsString("gateway_webhooks_verified_total{secret_fingerprint=\""
+                        + SignatureVerifier.fingerprint(CURRENT_SECRET) + "\",secret_index=\"0\"}"))
+                .body(containsString("gateway_webhooks_signature_skew_seconds_count"))
+                .body(containsString("gateway_webhooks_since_last_accepted_seconds"))
+                .body(containsString("gateway_webhooks_duplicates_total"));
+    }
+
+    private void writeHead(Socket socket, int contentLength, String signatureHeader) throws Exception {
+        String head = "POST " + PATH + " HTTP/1.1\r\n"
+                + "Host: localhost\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: " + contentLength + "\r\n"
+                + "CallingBox-Signature: " + signatureHeader + "\r\n"
+                + "Expect: 100-continue\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(UTF_8));
+        socket.getOutputStream().flush();
+    }
+
+    /** The status line and headers of the next response on this connection. */
+    private static String readHead(Socket socket) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = socket.getInputStream().read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws Exception {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private ValidatableResponse assertRefused(Supplier<ValidatableResponse> request, int status) {
+        StoreRows before = StoreRows.count(db);
+        ValidatableResponse response =
+                request.get().statusCode(status).contentType(PROBLEM).body("status", equalTo(status));
+        assertEquals(before, StoreRows.count(db), "nothing stored by a " + status);
+        return response;
+    }
+
+    private static String newEnvelope() {
+        return envelope(UUID.randomUUID(), "call.ringing", UUID.randomUUID(), "ringing", T1);
+    }
+
+    private long eventsOf(UUID call) {
+        return StoreRows.scalar(db, "select count(*) from call_event where call_id = ?", call);
+    }
+
+    private long receiptsOf(UUID event) {
+        return StoreRows.scalar(db, "select count(*) from webhook_receipt where event_id = ?", event);
+    }
+}

@@ -1,0 +1,128 @@
+package io.callingboxgateway.webhook;
+
+import static io.callingboxgateway.testing.SignedWebhook.envelope;
+import static io.callingboxgateway.testing.SignedWebhook.post;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.reconcile.Reconciler;
+import io.callingboxgateway.reconcile.Source;
+import io.callingboxgateway.testing.PostgresResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+class WebhookServiceTest {
+
+    @Inject
+    DataSource db;
+
+    @Inject
+    WebhookReceiptCleanup cleanup;
+
+    @Inject
+    WebhookService service;
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    ObjectMapper json;
+
+    @Test
+    void cleanupForgetsOnlyReceiptsPastTheRetentionInBatches() {
+        // long ago, so that no receipt of another test is old enough to go
+        Instant now = Instant.parse("2001-01-10T00:00:00Z");
+        List<UUID> expired = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        UUID kept = UUID.randomUUID();
+        expired.forEach(id -> insertReceipt(id, now.minus(Duration.ofDays(8))));
+        insertReceipt(kept, now.minus(Duration.ofDays(6)));
+
+        assertEquals(2, service.purgeReceipts(now.minus(Duration.ofDays(7)), 2));
+        cleanup.purgeExpired(now);
+
+        for (UUID id : expired) {
+            assertEquals(0, receipts(id), "expired receipt " + id);
+        }
+        assertEquals(1, receipts(kept));
+        StoreRows.execute(db, "delete from webhook_receipt where event_id = ?", kept);
+    }
+
+    @Test
+    void aWebhookWaitsForAPollWritingTheSameCallInsteadOfFailing() throws Exception {
+        UUID call = UUID.randomUUID();
+        Instant ringing = Instant.parse("2026-11-28T10:00:05Z");
+        Instant completed = Instant.parse("2026-11-28T10:03:00Z");
+        CallSnapshot polled = json.readValue(
+                        envelope(UUID.randomUUID(), "call.ringing", call, "ringing", ringing), WebhookEnvelope.class)
+                .call();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch pollHoldsTheCall = new CountDownLatch(1);
+        CompletableFuture<Void> poll = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew()
+                .run(() -> {
+                    reconciler.apply(polled, Source.POLL, null);
+                    pollHoldsTheCall.countDown();
+                    awaitQuietly(release);
+                }));
+        pollHoldsTheCall.await(30, TimeUnit.SECONDS);
+
+        CompletableFuture<Integer> webhook = CompletableFuture.supplyAsync(
+                () -> post(envelope(UUID.randomUUID(), "call.completed", call, "completed", completed))
+                        .extract()
+                        .statusCode());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> StoreRows.scalar(
+                                db, "select count(*) from pg_locks where locktype = 'advisory' and not granted")
+                        > 0);
+        assertFalse(webhook.isDone(), "the webhook waits for the poll's transaction");
+        release.countDown();
+
+        assertEquals(200, webhook.get(30, TimeUnit.SECONDS));
+        poll.get(30, TimeUnit.SECONDS);
+        given().get("/calls/{id}", call)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("completed"))
+                .body("reconciliation.first_seen_via", equalTo("poll"));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void insertReceipt(UUID eventId, Instant receivedAt) {
+        StoreRows.execute(
+                db,
+                "insert into webhook_receipt (event_id, call_id, type, received_at) values (?, ?, 'call.queued', ?)",
+                eventId,
+                UUID.randomUUID(),
+                Timestamp.from(receivedAt));
+    }
+
+    private long receipts(UUID eventId) {
+        return StoreRows.scalar(db, "select count(*) from webhook_receipt where event_id = ?", eventId);
+    }
+}
