@@ -5,13 +5,18 @@ import java.util.Set;
 /** What CallingBox's documented statuses mean for the life of a call. */
 public final class CallLifecycle {
 
-    public static final Set<String> TERMINAL_STATUSES = Set.of("completed", "no_answer", "busy", "canceled", "failed");
-    public static final Set<String> FINAL_RESULT_STATUSES = Set.of("completed", "failed");
+    private static final Set<String> TERMINAL_STATUSES = Set.of("completed", "no_answer", "busy", "canceled", "failed");
+    private static final Set<String> FINAL_RESULT_STATUSES = Set.of("completed", "failed");
 
     private CallLifecycle() {}
 
+    // Set.of(...).contains(null) throws: CallingBox may leave any of these fields out.
     public static boolean isTerminal(String status) {
-        return TERMINAL_STATUSES.contains(status);
+        return status != null && TERMINAL_STATUSES.contains(status);
+    }
+
+    public static boolean isFinalResult(String resultStatus) {
+        return resultStatus != null && FINAL_RESULT_STATUSES.contains(resultStatus);
     }
 
     /**
@@ -20,7 +25,7 @@ public final class CallLifecycle {
      * {@code result_status: pending} forever.
      */
     public static boolean resultExpected(CallSnapshot call) {
-        if (FINAL_RESULT_STATUSES.contains(call.resultStatus())) {
+        if (isFinalResult(call.resultStatus())) {
             return true;
         }
         if (!isTerminal(call.status())) {
@@ -34,7 +39,6 @@ public final class CallLifecycle {
      * or it ended after a conversation and its result is not in yet.
      */
     public static boolean isSettled(CallSnapshot call) {
-        return isTerminal(call.status())
-                && (FINAL_RESULT_STATUSES.contains(call.resultStatus()) || !resultExpected(call));
+        return isTerminal(call.status()) && (isFinalResult(call.resultStatus()) || !resultExpected(call));
     }
 }

@@ -180,8 +180,7 @@ public class Reconciler {
         }
         boolean created = result.outcome() == Outcome.CREATED;
         boolean resultReady = resultFields.containsKey("result_status")
-                && CallLifecycle.FINAL_RESULT_STATUSES.contains(
-                        result.next().call().resultStatus());
+                && CallLifecycle.isFinalResult(result.next().call().resultStatus());
         boolean webhookMoved = !created && webhookFields.containsKey("webhook_status");
         if (!resultReady) {
             main.putAll(resultFields);

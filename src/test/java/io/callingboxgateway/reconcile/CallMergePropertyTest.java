@@ -124,8 +124,8 @@ class CallMergePropertyTest {
                     CallMerge.resultRank(after.resultStatus()) >= CallMerge.resultRank(before.resultStatus()),
                     where + ": result_status " + before.resultStatus() + " -> " + after.resultStatus());
             assertTrue(
-                    !CallLifecycle.FINAL_RESULT_STATUSES.contains(before.resultStatus())
-                            || CallLifecycle.FINAL_RESULT_STATUSES.contains(after.resultStatus()),
+                    !CallLifecycle.isFinalResult(before.resultStatus())
+                            || CallLifecycle.isFinalResult(after.resultStatus()),
                     where + ": final result_status " + before.resultStatus() + " -> " + after.resultStatus());
             assertEquals(
                     CallLifecycle.isTerminal(before.status())

@@ -119,6 +119,22 @@ class ReconcilerTest {
     }
 
     @Test
+    void aCallObjectWithOnlyItsRequiredFieldsIsStored() {
+        CallSnapshot bare = next(queued, c -> {
+            c.resultStatus = null;
+            c.webhookStatus = null;
+            c.reservationStatus = null;
+            c.updatedAt = null;
+        });
+
+        assertEquals(Outcome.CREATED, reconciler.apply(bare, Source.WEBHOOK, UUID.randomUUID()));
+
+        CallEvent created = EventLog.events(callId).get(0);
+        assertTrue(created.call.get("result_status").isNull());
+        assertTrue(created.call.get("reconciliation").get("result_expected").asBoolean());
+    }
+
+    @Test
     void aDuplicateWritesNoEventButIsDecidedAndLogged() {
         reconciler.apply(queued, Source.WEBHOOK, UUID.randomUUID());
 

@@ -290,6 +290,22 @@ class WebhookResourceTest {
     }
 
     @Test
+    void aClientThatOffersHttp2IsServedOverHttp1() throws Exception {
+        // java.net.http offers an h2c upgrade on its first request by default, as many clients do
+        byte[] body = newEnvelope().getBytes(UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(webhookUrl)
+                .header("Content-Type", "application/json")
+                .header("CallingBox-Signature", signature(CURRENT_SECRET, now(), body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(HttpClient.Version.HTTP_1_1, response.version());
+    }
+
+    @Test
     void clientThatAsksBeforeSendingIsToldToContinue() throws Exception {
         byte[] body = newEnvelope().getBytes(UTF_8);
         try (Socket socket = new Socket(webhookUrl.getHost(), webhookUrl.getPort())) {

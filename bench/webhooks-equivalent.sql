@@ -1,0 +1,49 @@
+-- What one signed webhook costs in SQL, as the gateway issues it (see reconcile/Reconciler and
+-- webhook/WebhookService): two webhooks per run, the first creating a call, the second moving it to
+-- in_progress; each with its receipt, per-call lock, read, write, commit-ordered event id, event and
+-- decision. pgbench runs this against the same database the gateway used, in the same run.
+\set n random(1, 2000000000)
+BEGIN;
+INSERT INTO webhook_receipt (event_id, call_id, type, received_at)
+  VALUES (md5(:n || 'e1')::uuid, md5(:n || 'c')::uuid, 'call.ringing', now()) ON CONFLICT (event_id) DO NOTHING;
+SELECT pg_advisory_xact_lock(1128352844, :n);
+SELECT * FROM call WHERE id = md5(:n || 'c')::uuid;
+INSERT INTO call (id, agent_id, to_number, from_number, status, direction, result_status, webhook_status,
+    reservation_status, language, metadata, context, created_at, updated_at, first_seen_at, first_seen_via,
+    last_webhook_at, result_updated_at, webhook_updated_at, last_event_seq, version)
+  VALUES (md5(:n || 'c')::uuid, '9d3b7c1e-2f4a-4b5c-8d6e-7f8091a2b3c4', '+15550100123', '+15550199000', 'ringing',
+    'outbound', 'pending', 'pending', 'reserved', 'en', '{"bench": true}', '{}', now(), now(), now(), 'webhook',
+    now(), now(), now(), 1, 0);
+UPDATE event_sequence SET last_id = last_id + 1 RETURNING last_id AS event_id \gset
+INSERT INTO call_event (id, call_id, call_seq, type, source, upstream_event_id, missed_webhook, status_conflict,
+    changes, call, occurred_at)
+  VALUES (:event_id, md5(:n || 'c')::uuid, 1, 'call.created', 'webhook', md5(:n || 'e1')::uuid, false, false,
+    '{"id":{"before":null,"after":"0d6f3c1e-5b7a-4c2d-9e8f-1a2b3c4d5e6f"},"agent_id":{"before":null,"after":"9d3b7c1e-2f4a-4b5c-8d6e-7f8091a2b3c4"},"to_number":{"before":null,"after":"+15550100123"},"from_number":{"before":null,"after":"+15550199000"},"status":{"before":null,"after":"ringing"},"direction":{"before":null,"after":"outbound"},"context":{"before":null,"after":{}},"result_status":{"before":null,"after":"pending"},"language":{"before":null,"after":"en"},"webhook_status":{"before":null,"after":"pending"},"created_at":{"before":null,"after":"2026-11-28T10:00:00Z"},"reservation_status":{"before":null,"after":"reserved"},"metadata":{"before":null,"after":{"bench":true}},"updated_at":{"before":null,"after":"2026-11-28T10:00:00Z"}}',
+    '{"id":"0d6f3c1e-5b7a-4c2d-9e8f-1a2b3c4d5e6f","agent_id":"9d3b7c1e-2f4a-4b5c-8d6e-7f8091a2b3c4","to_number":"+15550100123","from_number":"+15550199000","status":"ringing","direction":"outbound","answered_by":null,"persona":null,"instructions":null,"prompt":null,"context":{},"returns":null,"result":null,"result_status":"pending","result_error":null,"language":"en","webhook_url":null,"webhook_status":"pending","webhook_error":null,"created_at":"2026-11-28T10:00:00Z","started_at":null,"answered_at":null,"ended_at":null,"duration_seconds":null,"billed_duration_seconds":null,"billing_amount_milli_cents":null,"reservation_status":"reserved","error_code":null,"error_message":null,"hangup_cause":null,"metadata":{"bench":true},"updated_at":"2026-11-28T10:00:00Z","reconciliation":{"first_seen_via":"webhook","first_seen_at":"2026-11-28T10:00:00.1Z","last_webhook_at":"2026-11-28T10:00:00.1Z","last_polled_at":null,"result_expected":true}}',
+    now());
+INSERT INTO call_decision (call_id, source, upstream_event_id, outcome, changed_fields, snapshot_status,
+    snapshot_updated_at, first_event_id, decided_at)
+  VALUES (md5(:n || 'c')::uuid, 'webhook', md5(:n || 'e1')::uuid, 'created',
+    '{id,agent_id,to_number,from_number,status,direction,context,result_status,language,webhook_status,created_at,reservation_status,metadata,updated_at}',
+    'ringing', now(), :event_id, now());
+COMMIT;
+BEGIN;
+INSERT INTO webhook_receipt (event_id, call_id, type, received_at)
+  VALUES (md5(:n || 'e2')::uuid, md5(:n || 'c')::uuid, 'call.answered', now()) ON CONFLICT (event_id) DO NOTHING;
+SELECT pg_advisory_xact_lock(1128352844, :n);
+SELECT * FROM call WHERE id = md5(:n || 'c')::uuid;
+UPDATE call SET status = 'in_progress', updated_at = now(), last_webhook_at = now(), last_event_seq = 2,
+    version = version + 1
+  WHERE id = md5(:n || 'c')::uuid AND version = 0;
+UPDATE event_sequence SET last_id = last_id + 1 RETURNING last_id AS event_id \gset
+INSERT INTO call_event (id, call_id, call_seq, type, source, upstream_event_id, missed_webhook, status_conflict,
+    changes, call, occurred_at)
+  VALUES (:event_id, md5(:n || 'c')::uuid, 2, 'call.status_changed', 'webhook', md5(:n || 'e2')::uuid, false, false,
+    '{"status":{"before":"ringing","after":"in_progress"},"updated_at":{"before":"2026-11-28T10:00:00Z","after":"2026-11-28T10:00:09Z"}}',
+    '{"id":"0d6f3c1e-5b7a-4c2d-9e8f-1a2b3c4d5e6f","agent_id":"9d3b7c1e-2f4a-4b5c-8d6e-7f8091a2b3c4","to_number":"+15550100123","from_number":"+15550199000","status":"in_progress","direction":"outbound","answered_by":null,"persona":null,"instructions":null,"prompt":null,"context":{},"returns":null,"result":null,"result_status":"pending","result_error":null,"language":"en","webhook_url":null,"webhook_status":"pending","webhook_error":null,"created_at":"2026-11-28T10:00:00Z","started_at":null,"answered_at":null,"ended_at":null,"duration_seconds":null,"billed_duration_seconds":null,"billing_amount_milli_cents":null,"reservation_status":"reserved","error_code":null,"error_message":null,"hangup_cause":null,"metadata":{"bench":true},"updated_at":"2026-11-28T10:00:09Z","reconciliation":{"first_seen_via":"webhook","first_seen_at":"2026-11-28T10:00:00.1Z","last_webhook_at":"2026-11-28T10:00:09.1Z","last_polled_at":null,"result_expected":true}}',
+    now());
+INSERT INTO call_decision (call_id, source, upstream_event_id, outcome, changed_fields, snapshot_status,
+    snapshot_updated_at, first_event_id, decided_at)
+  VALUES (md5(:n || 'c')::uuid, 'webhook', md5(:n || 'e2')::uuid, 'applied', '{status,updated_at}',
+    'in_progress', now(), :event_id, now());
+COMMIT;
