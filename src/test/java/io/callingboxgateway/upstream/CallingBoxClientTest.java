@@ -98,7 +98,7 @@ class CallingBoxClientTest {
     @Test
     void aSlowAnswerTimesOutAndIsRetried() {
         callingBox.stubFor(
-                get(urlPathEqualTo(path)).willReturn(okJson(callJson()).withFixedDelay(1500)));
+                get(urlPathEqualTo(path)).willReturn(okJson(callJson()).withFixedDelay(3000)));
 
         UpstreamException e = assertThrows(UpstreamException.class, () -> client.call(id));
 

@@ -10,7 +10,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /**
- * Informational: how the gateway sees CallingBox, at /q/health/group/upstream. Deliberately neither a
+ * Informational: how the gateway sees CallingBox, at /q/health/group/upstream: DOWN without an API key
+ * or while the circuit breaker is not closed (open, or half-open awaiting its trial request). Deliberately neither a
  * liveness nor a readiness check: an upstream outage must never take replicas out of rotation, since
  * they must still accept webhooks and serve reads.
  */
@@ -33,7 +34,7 @@ public class UpstreamHealthCheck implements HealthCheck {
         CircuitBreakerState breaker = client.breakerState();
         Instant lastSuccess = metrics.lastSuccess();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("callingbox")
-                .status(client.configured() && breaker != CircuitBreakerState.OPEN)
+                .status(client.configured() && breaker == CircuitBreakerState.CLOSED)
                 .withData("configured", client.configured())
                 .withData("polling", scheduler.polling())
                 .withData("circuit_breaker", breaker.name().toLowerCase(java.util.Locale.ROOT))
