@@ -4,21 +4,22 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.calls.CallSnapshot;
-import io.callingboxgateway.reconcile.CallMerge;
-import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.CallingBoxConfig;
 import io.callingboxgateway.upstream.UpstreamException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
@@ -27,16 +28,19 @@ import org.jboss.logging.Logger;
  * Finds calls the store lacks or holds stale by reading {@code GET /v1/calls}: one unpaged array of
  * every call ever made, newest first. It is parsed as a stream, one call at a time, and closed as soon
  * as it goes below the newest call of the last complete scan minus an overlap; calls created while
- * webhooks failed sit between known ones, so the first known call is no place to stop. Calls the
- * reconciler would not change are skipped after one batched look at the store, so a long list costs
- * little more than parsing it; the rest go to the reconciler one call per transaction.
+ * webhooks failed sit between known ones, so the first known call is no place to stop. Calls already
+ * stored exactly as listed are skipped after one batched comparison in the database, so a long list
+ * costs little more than parsing it; the rest go to the reconciler, one call per transaction.
  */
 @ApplicationScoped
 public class CallDiscovery {
 
     private static final Logger LOG = Logger.getLogger(CallDiscovery.class);
 
-    /** What one discovery did. {@code maxHeld} is the most call snapshots alive at once. */
+    /**
+     * What one discovery did. {@code maxHeld} is the most call snapshots alive at once; the two
+     * durations say how much of the scan went into comparing with the store and into applying.
+     */
     public record Report(
             Source source,
             boolean stoppedEarly,
@@ -47,7 +51,9 @@ public class CallDiscovery {
             long invalid,
             long outOfOrder,
             int maxHeld,
-            Instant newest) {}
+            Instant newest,
+            Duration compareTime,
+            Duration applyTime) {}
 
     private final CallingBoxClient client;
     private final Reconciler reconciler;
@@ -56,6 +62,7 @@ public class CallDiscovery {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final CallingBoxConfig config;
+    private final EntityManager em;
 
     CallDiscovery(
             CallingBoxClient client,
@@ -64,7 +71,9 @@ public class CallDiscovery {
             PollerLease lease,
             ObjectMapper json,
             MeterRegistry metrics,
-            CallingBoxConfig config) {
+            CallingBoxConfig config,
+            EntityManager em) {
+        this.em = em;
         this.client = client;
         this.reconciler = reconciler;
         this.stored = stored;
@@ -133,25 +142,48 @@ public class CallDiscovery {
         return report;
     }
 
-    /** Compares the batch with the store in one query and hands the reconciler only what changes. */
+    /**
+     * Compares the batch with the store in one query and hands the reconciler every call not stored
+     * exactly as listed: it alone decides what that changes.
+     */
     private void flush(Scan scan) {
         if (scan.batch.isEmpty()) {
             return;
         }
-        Map<UUID, Reconciled> current =
-                stored.load(scan.batch.stream().map(CallSnapshot::id).toList());
+        long started = System.nanoTime();
+        Set<UUID> unchanged = stored.identical(scan.batch);
+        List<CallSnapshot> changed = new ArrayList<>();
         for (CallSnapshot call : scan.batch) {
-            Reconciled known = current.get(call.id());
-            if (known != null && CallMerge.merge(known, call).changes().isEmpty()) {
+            if (unchanged.contains(call.id())) {
                 scan.skipped++;
                 count("skipped");
             } else {
-                reconciler.apply(call, scan.source, null);
-                scan.applied++;
-                count("applied");
+                changed.add(call);
             }
         }
+        long compared = System.nanoTime();
+        scan.compareNanos += compared - started;
+        for (CallSnapshot call : changed) {
+            applyLazilyDurable(call, scan.source);
+            scan.applied++;
+            count("applied");
+        }
+        scan.applyNanos += System.nanoTime() - compared;
         scan.batch.clear();
+    }
+
+    /**
+     * One call, one transaction, committed without waiting for the WAL flush. Safe for polled data: a
+     * crash can only lose the last few such commits, and never once the scan's high-water mark (a
+     * normal, flushed commit that comes after them in the WAL) is durable; an unrecorded scan is
+     * simply repeated. Without this, a first scan of a big organisation spends most of its time in
+     * fsync.
+     */
+    private void applyLazilyDurable(CallSnapshot call, Source source) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("set local synchronous_commit = off").executeUpdate();
+            reconciler.apply(call, source, null);
+        });
     }
 
     private void count(String outcome) {
@@ -193,6 +225,8 @@ public class CallDiscovery {
         int maxHeld;
         Instant newest;
         Instant previous;
+        long compareNanos;
+        long applyNanos;
 
         Scan(Source source, int batchSize) {
             this.source = source;
@@ -241,7 +275,9 @@ public class CallDiscovery {
                     invalid,
                     outOfOrder,
                     maxHeld,
-                    newest);
+                    newest,
+                    Duration.ofNanos(compareNanos),
+                    Duration.ofNanos(applyNanos));
         }
     }
 }

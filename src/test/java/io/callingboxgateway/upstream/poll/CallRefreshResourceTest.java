@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
@@ -131,5 +132,16 @@ class CallRefreshResourceTest {
                 .body("checks[0].name", equalTo("callingbox"))
                 .body("checks[0].data.circuit_breaker", oneOf("open", "half_open"))
                 .body("checks[0].data.configured", equalTo(true));
+    }
+
+    @Test
+    void metricsShowTheBreakerStateAndThePollerGauges() {
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString("callingbox_breaker_state{state=\"closed\"} 1.0"))
+                .body(containsString("callingbox_breaker_state{state=\"open\"} 0.0"))
+                .body(containsString("callingbox_poll_last_success_age_seconds"))
+                .body(containsString("callingbox_calls_stuck"));
     }
 }
