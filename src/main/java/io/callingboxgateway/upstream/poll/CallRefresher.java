@@ -102,9 +102,9 @@ public class CallRefresher {
                     null);
         }
         Outcome outcome = reconciler.apply(call, Source.POLL, null);
-        Read read = new Read(call, outcome, null);
-        RefreshSchedule.Next next = schedule.recordRead(id, read.changed(), now, interval(), config.refreshCapFactor());
-        metrics.counter("callingbox.refresh.reads", "changed", Boolean.toString(read.changed()))
+        boolean changed = outcome == Outcome.CREATED || outcome == Outcome.APPLIED;
+        RefreshSchedule.Next next = schedule.recordRead(id, changed, now, interval(), config.refreshCapFactor());
+        metrics.counter("callingbox.refresh.reads", "changed", Boolean.toString(changed))
                 .increment();
         return Optional.of(new Read(call, outcome, next));
     }

@@ -56,7 +56,7 @@ public class PollScheduler {
         LOG.infof(
                 "Polling CallingBox at %s every %s as replica %s (key %s)",
                 config.baseUrl(),
-                interval.get(),
+                config.pollInterval(),
                 poller.replicaId(),
                 client.maskedKey().orElse("?"));
     }
