@@ -1,0 +1,79 @@
+package io.callingboxgateway.upstream.poll;
+
+import io.callingboxgateway.problem.Problem;
+import io.callingboxgateway.problem.ProblemException;
+import io.callingboxgateway.upstream.UpstreamException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/calls/{id}/refresh")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Calls", description = "The reconciled CallingBox calls")
+public class CallRefreshResource {
+
+    /** The answer: the call was re-read from CallingBox and handed to the reconciler. */
+    public record Refreshed(UUID callId, String outcome, String status, String resultStatus) {}
+
+    private final CallRefresher refresher;
+
+    CallRefreshResource(CallRefresher refresher) {
+        this.refresher = refresher;
+    }
+
+    @POST
+    @Operation(summary = "Re-read one call from CallingBox now and reconcile it")
+    public Response refresh(@PathParam("id") String id) {
+        UUID callId = uuid(id);
+        CallRefresher.Read read =
+                reRead(callId).orElseThrow(() -> ProblemException.notFound("CallingBox does not know call " + callId));
+        return Response.accepted(new Refreshed(
+                        callId,
+                        read.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                        read.call().status(),
+                        read.call().resultStatus()))
+                .build();
+    }
+
+    private java.util.Optional<CallRefresher.Read> reRead(UUID callId) {
+        try {
+            return refresher.refresh(callId, Instant.now());
+        } catch (UpstreamException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static ProblemException unavailable(UpstreamException e) {
+        if (e.kind() == UpstreamException.Kind.NOT_CONFIGURED) {
+            return new ProblemException(Problem.of(
+                    503,
+                    "upstream-not-configured",
+                    "CallingBox is not configured",
+                    "This gateway has no CALLINGBOX_API_KEY, so it cannot read calls from CallingBox"));
+        }
+        return new ProblemException(Problem.of(
+                503,
+                "upstream-unavailable",
+                "CallingBox is unavailable",
+                "Could not re-read the call from CallingBox (" + e.kind().tag() + "); try again later"));
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            UUID parsed = UUID.fromString(id);
+            if (parsed.toString().equalsIgnoreCase(id)) {
+                return parsed;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ProblemException.invalidParameter("id", "id must be a UUID");
+    }
+}

@@ -1,0 +1,195 @@
+package io.callingboxgateway.upstream.poll;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.callingboxgateway.upstream.UpstreamFixtures.completed;
+import static io.callingboxgateway.upstream.UpstreamFixtures.inProgress;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callingboxgateway.calls.Call;
+import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.reconcile.Reconciler;
+import io.callingboxgateway.reconcile.Source;
+import io.callingboxgateway.testing.CallingBoxWireMock;
+import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.upstream.CallingBoxClient;
+import io.callingboxgateway.upstream.UpstreamFixtures;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = CallingBoxWireMock.class, scope = TestResourceScope.GLOBAL)
+class CallDiscoveryTest {
+
+    static final String REPLICA = "replica-discovery-test";
+
+    @Inject
+    CallDiscovery discovery;
+
+    @Inject
+    PollerLease lease;
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    Instant now;
+
+    @BeforeEach
+    void reset() {
+        UpstreamFixtures.emptyStore(em);
+        CallingBoxWireMock.server().resetAll();
+        breakers.reset(CallingBoxClient.BREAKER);
+        now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        lease.tryAcquire(REPLICA, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void theFirstDiscoveryOnAnEmptyStoreBackfillsOnlyCallsNewerThanBackfillSince() {
+        CallSnapshot hourOld = completed(UUID.randomUUID(), now.minus(Duration.ofHours(1)));
+        CallSnapshot twoDaysOld = inProgress(UUID.randomUUID(), now.minus(Duration.ofDays(2)));
+        CallSnapshot almostMonthOld = completed(UUID.randomUUID(), now.minus(Duration.ofDays(29)));
+        CallSnapshot monthOld = completed(UUID.randomUUID(), now.minus(Duration.ofDays(31)));
+        CallSnapshot older = completed(UUID.randomUUID(), now.minus(Duration.ofDays(40)));
+        list(hourOld, twoDaysOld, almostMonthOld, monthOld, older);
+
+        CallDiscovery.Report report = discovery.discover(REPLICA, now, () -> true);
+
+        assertEquals(Source.BACKFILL, report.source());
+        assertEquals(5, report.read());
+        assertEquals(3, report.applied());
+        assertEquals(2, report.olderThanBackfill());
+        assertFalse(report.stoppedEarly());
+        assertStored(hourOld, twoDaysOld, almostMonthOld);
+        assertNull(stored(monthOld.id()));
+        assertNull(stored(older.id()));
+        assertEquals("poll", stored(hourOld.id()).firstSeenVia);
+        assertEquals(List.of("backfill"), eventSources());
+        assertEquals(hourOld.createdAt(), lease.read().highWaterMark());
+    }
+
+    @Test
+    void aSecondPollAppliesOnlyTheCallThatChanged() {
+        CallSnapshot first = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(1)));
+        CallSnapshot second = inProgress(UUID.randomUUID(), now.minus(Duration.ofMinutes(3)));
+        CallSnapshot third = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(5)));
+        list(first, second, third);
+        discovery.discover(REPLICA, now, () -> true);
+        long eventsBefore = events();
+
+        CallSnapshot secondEnded = completed(second.id(), second.createdAt());
+        list(first, secondEnded, third);
+        CallDiscovery.Report report = discovery.discover(REPLICA, now.plusSeconds(30), () -> true);
+
+        assertEquals(Source.POLL, report.source());
+        assertEquals(3, report.read());
+        assertEquals(1, report.applied());
+        assertEquals(2, report.skipped());
+        assertEquals("completed", stored(second.id()).status);
+        assertEquals("completed", stored(second.id()).resultStatus);
+        assertEquals(1, decisions(first.id()), "an unchanged call is not even handed to the reconciler");
+        assertTrue(events() > eventsBefore);
+        assertEquals(List.of("poll"), eventSources(second.id(), eventsBefore));
+    }
+
+    @Test
+    void callsCreatedBetweenKnownOnesAreFoundAndTheScanStopsBelowTheHighWaterMark() {
+        CallSnapshot lastScanned = completed(UUID.randomUUID(), now.minus(Duration.ofHours(2)));
+        list(lastScanned);
+        discovery.discover(REPLICA, now, () -> true);
+        // while webhooks failed: only the newest call's webhook got through
+        CallSnapshot webhooked = inProgress(UUID.randomUUID(), now.minus(Duration.ofMinutes(10)));
+        reconciler.apply(webhooked, Source.WEBHOOK, UUID.randomUUID());
+        CallSnapshot between = completed(UUID.randomUUID(), now.minus(Duration.ofHours(1)));
+        CallSnapshot justBelowMark =
+                completed(UUID.randomUUID(), lastScanned.createdAt().minus(Duration.ofMinutes(5)));
+        CallSnapshot longBefore = completed(UUID.randomUUID(), now.minus(Duration.ofHours(3)));
+        list(webhooked, between, lastScanned, justBelowMark, longBefore);
+
+        CallDiscovery.Report report = discovery.discover(REPLICA, now.plusSeconds(30), () -> true);
+
+        assertTrue(report.stoppedEarly());
+        assertEquals(5, report.read(), "the call that crossed the stop point is the last one read");
+        assertNotNull(stored(between.id()), "created between two known calls");
+        assertNotNull(stored(justBelowMark.id()), "within the safety overlap below the mark");
+        assertNull(stored(longBefore.id()), "below the mark minus the overlap: the scan stopped there");
+        assertEquals(webhooked.createdAt(), lease.read().highWaterMark());
+    }
+
+    private void list(CallSnapshot... calls) {
+        CallingBoxWireMock.server().resetAll();
+        CallingBoxWireMock.server()
+                .stubFor(get(urlPathEqualTo("/v1/calls")).willReturn(okJson(UpstreamFixtures.json(json, calls))));
+    }
+
+    private void assertStored(CallSnapshot... calls) {
+        for (CallSnapshot call : calls) {
+            Call row = stored(call.id());
+            assertNotNull(row, "call " + call.id() + " stored");
+            assertEquals(call.status(), row.status);
+        }
+    }
+
+    private Call stored(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> em.find(Call.class, id));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> eventSources() {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> em.createNativeQuery("select distinct source from call_event order by 1")
+                        .getResultList());
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> eventSources(UUID callId, long afterId) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> em.createNativeQuery(
+                                "select distinct source from call_event where call_id = :id and id > :after")
+                        .setParameter("id", callId)
+                        .setParameter("after", afterId)
+                        .getResultList());
+    }
+
+    private long events() {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) em.createNativeQuery("select coalesce(max(id), 0) from call_event")
+                                .getSingleResult())
+                        .longValue());
+    }
+
+    private long decisions(UUID callId) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) em.createNativeQuery("select count(*) from call_decision where call_id = :id")
+                                .setParameter("id", callId)
+                                .getSingleResult())
+                        .longValue());
+    }
+}

@@ -1,0 +1,147 @@
+package io.callingboxgateway.upstream.poll;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.oneOf;
+import static org.hamcrest.Matchers.startsWith;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callingboxgateway.reconcile.Reconciler;
+import io.callingboxgateway.reconcile.Source;
+import io.callingboxgateway.testing.CallingBoxWireMock;
+import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.upstream.CallingBoxClient;
+import io.callingboxgateway.upstream.UpstreamFixtures;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = CallingBoxWireMock.class, scope = TestResourceScope.GLOBAL)
+class CallRefreshResourceTest {
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    Instant created;
+
+    @BeforeEach
+    void reset() {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+        CallingBoxWireMock.server().resetAll();
+        breakers.reset(CallingBoxClient.BREAKER);
+        created = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(600);
+    }
+
+    @Test
+    void aRefreshReReadsTheCallNowAndTheStoreShowsIt() {
+        UUID id = UUID.randomUUID();
+        reconciler.apply(UpstreamFixtures.ringing(id, created), Source.WEBHOOK, UUID.randomUUID());
+        CallingBoxWireMock.server()
+                .stubFor(get(urlPathEqualTo("/v1/calls/" + id))
+                        .willReturn(okJson(UpstreamFixtures.json(json, UpstreamFixtures.completed(id, created)))));
+
+        given().post("/calls/{id}/refresh", id)
+                .then()
+                .statusCode(202)
+                .body("call_id", equalTo(id.toString()))
+                .body("outcome", equalTo("applied"))
+                .body("status", equalTo("completed"));
+
+        given().get("/calls/{id}", id)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("completed"))
+                .body("result_status", equalTo("completed"));
+    }
+
+    @Test
+    void aCallCallingBoxDoesNotKnowIs404() {
+        UUID id = UUID.randomUUID();
+        CallingBoxWireMock.server()
+                .stubFor(get(urlPathMatching("/v1/calls/.*"))
+                        .willReturn(aResponse().withStatus(404).withBody("{\"error\": \"call not found\"}")));
+
+        given().post("/calls/{id}/refresh", id)
+                .then()
+                .statusCode(404)
+                .contentType(startsWith("application/problem+json"))
+                .body("status", equalTo(404))
+                .body("detail", equalTo("CallingBox does not know call " + id));
+    }
+
+    @Test
+    void anIdThatIsNotAUuidIs400AndCallingBoxIsNotAsked() {
+        given().post("/calls/{id}/refresh", "not-a-call")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith("application/problem+json"))
+                .body("parameter", equalTo("id"));
+
+        CallingBoxWireMock.server().verify(0, getRequestedFor(urlPathMatching("/v1/calls/.*")));
+    }
+
+    @Test
+    void anUnavailableUpstreamIs503() {
+        CallingBoxWireMock.server()
+                .stubFor(get(urlPathMatching("/v1/calls/.*"))
+                        .willReturn(aResponse().withStatus(502)));
+
+        given().post("/calls/{id}/refresh", UUID.randomUUID())
+                .then()
+                .statusCode(503)
+                .contentType(startsWith("application/problem+json"))
+                .body("type", equalTo("urn:callingbox-gateway:problem:upstream-unavailable"));
+    }
+
+    @Test
+    void readinessIgnoresTheUpstreamWhileItsOwnGroupReportsTheOpenBreaker() {
+        CallingBoxWireMock.server()
+                .stubFor(get(urlPathMatching("/v1/calls/.*"))
+                        .willReturn(aResponse().withStatus(500)));
+        for (int i = 0; i < 2; i++) {
+            given().post("/calls/{id}/refresh", UUID.randomUUID()).then().statusCode(503);
+        }
+
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/group/upstream")
+                .then()
+                .statusCode(503)
+                .body("checks[0].name", equalTo("callingbox"))
+                .body("checks[0].data.circuit_breaker", oneOf("open", "half_open"))
+                .body("checks[0].data.configured", equalTo(true));
+    }
+
+    @Test
+    void metricsShowTheBreakerStateAndThePollerGauges() {
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString("callingbox_breaker_state{state=\"closed\"} 1.0"))
+                .body(containsString("callingbox_breaker_state{state=\"open\"} 0.0"))
+                .body(containsString("callingbox_poll_last_success_age_seconds"))
+                .body(containsString("callingbox_calls_stuck"));
+    }
+}
