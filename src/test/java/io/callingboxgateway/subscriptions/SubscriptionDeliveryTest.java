@@ -232,7 +232,13 @@ class SubscriptionDeliveryTest {
                 .until(() -> acknowledged(receiver, List.of(next)), p -> p.size() == 1)
                 .get(0);
         List<Push> attempts = pushes(receiver, List.of(poisoned));
-        assertEquals(MAX_ATTEMPTS, attempts.size());
+        assertEquals(
+                MAX_ATTEMPTS,
+                attempts.size(),
+                () -> attempts.stream()
+                        .map(p -> p.at() + " " + p.webhookTimestamp() + " " + p.answered())
+                        .toList()
+                        .toString());
         assertTrue(attempts.get(MAX_ATTEMPTS - 1).at().isBefore(delivered.at()), "the line waited for the dead letter");
         long deadEventId = attempts.get(0).eventId();
         JsonPath deadLetters = JsonPath.from(given().get("/subscriptions/" + subscription.id() + "/dead_letters")

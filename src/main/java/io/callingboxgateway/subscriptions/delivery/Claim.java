@@ -7,7 +7,9 @@ import java.util.UUID;
 /**
  * A subscription leased to one replica for delivery, as it was when claimed. Every write of the
  * delivery is guarded by {@code owner} and {@code version}: it lands only while this lease is held
- * and nobody edited the subscription meanwhile.
+ * and nobody edited the subscription meanwhile. {@code owner} names one claim, not just the replica
+ * (for example {@code gateway-7c9/1a2b3c4d#812}): a replica that claims the same subscription again
+ * must not be able to release the newer claim with the older one.
  */
 public record Claim(
         UUID subscriptionId,

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,6 +39,7 @@ public class DeliveryWorker {
     private final SubscriptionConfig config;
     private final String owner;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong rounds = new AtomicLong();
     private final AtomicBoolean wakeArmed = new AtomicBoolean();
     private volatile long seenHead = -1;
     private volatile boolean anyEnabled = true;
@@ -92,11 +94,6 @@ public class DeliveryWorker {
         }
     }
 
-    /** This replica's name in {@code lease_owner}. */
-    public String owner() {
-        return owner;
-    }
-
     private void tick() {
         try {
             armWake();
@@ -104,7 +101,10 @@ public class DeliveryWorker {
             if (free <= 0 || stopping) {
                 return;
             }
-            List<Claim> claims = ledger.claim(owner, free, Instant.now());
+            // Each round of claims has its own owner name, so that releasing one claim can never free
+            // a newer claim of the same subscription by this same replica.
+            String claimOwner = owner + "#" + rounds.incrementAndGet();
+            List<Claim> claims = ledger.claim(claimOwner, free, Instant.now());
             for (Claim claim : claims) {
                 inFlight.incrementAndGet();
                 deliverers.execute(() -> {
