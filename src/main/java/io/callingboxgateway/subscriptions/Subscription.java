@@ -1,0 +1,66 @@
+package io.callingboxgateway.subscriptions;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * A subscriber and its delivery state (see V30__subscription.sql). The API edits it through this
+ * entity; delivery changes it with guarded statements in {@code DeliveryLedger}, which is why
+ * updates here write only the columns that changed.
+ */
+@Entity
+@Table(name = "subscription")
+@DynamicUpdate
+public class Subscription extends PanacheEntityBase {
+
+    public static final String ALL_TYPES = "*";
+
+    @Id
+    public UUID id;
+
+    public String url;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    public List<String> eventTypes;
+
+    public String description;
+    public boolean enabled;
+
+    /** Never logged, never shown after creation. */
+    public String signingSecret;
+
+    public long position;
+    public int attempts;
+    public Instant nextAttemptAt;
+    public String leaseOwner;
+    public Instant leaseUntil;
+    public int consecutiveFailures;
+    public int consecutiveDeadLetters;
+    public String lastError;
+    public Integer lastResponseStatus;
+    public String disabledReason;
+    public Instant disabledAt;
+    public Instant createdAt;
+    public Instant updatedAt;
+
+    @Version
+    public long version;
+
+    public boolean wantsAllTypes() {
+        return eventTypes.contains(ALL_TYPES);
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + id + " " + url + "]";
+    }
+}

@@ -1,0 +1,60 @@
+package io.callingboxgateway.subscriptions;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "gateway.subscription")
+public interface SubscriptionConfig {
+
+    /**
+     * Host patterns a subscriber URL's host must match (exact names or IP literals, or {@code *.suffix});
+     * unset: any host that the built-in rules do not refuse.
+     */
+    Optional<List<String>> allowedHosts();
+
+    /** How long one delivery attempt may take, from connecting to the response status, before it counts as failed. */
+    @WithDefault("10s")
+    Duration attemptTimeout();
+
+    /**
+     * Attempts on one event before it is dead-lettered and the subscriber's line moves on (15 with the
+     * default backoff: up to about 57 minutes of retries, half that on average).
+     */
+    @WithDefault("15")
+    int maxAttempts();
+
+    /** The first retry delay ceiling; each further failure doubles it (full jitter: the delay is random below it). */
+    @WithDefault("1s")
+    Duration backoffBase();
+
+    /** The largest retry delay ceiling. */
+    @WithDefault("10m")
+    Duration backoffMax();
+
+    /** The longest a subscriber's Retry-After (on 429 or 503) is honoured; longer values are cut to this. */
+    @WithDefault("1h")
+    Duration retryAfterMax();
+
+    /** Consecutive dead-lettered events after which a subscription is disabled, with the reason recorded. */
+    @WithDefault("5")
+    int disableAfterDeadLetters();
+
+    /** How long a replica holds a claimed subscription without renewing; must exceed twice the attempt timeout. */
+    @WithDefault("60s")
+    Duration lease();
+
+    /** How often each replica looks for due subscriptions (new events on this replica wake it at once). */
+    @WithDefault("250ms")
+    Duration pollInterval();
+
+    /** How many events a delivery reads from the log at once (it still posts them one at a time, in order). */
+    @WithDefault("100")
+    int batchSize();
+
+    /** How many subscriptions one replica delivers to at once. */
+    @WithDefault("8")
+    int concurrency();
+}

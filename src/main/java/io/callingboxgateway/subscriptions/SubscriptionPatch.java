@@ -1,0 +1,14 @@
+package io.callingboxgateway.subscriptions;
+
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/**
+ * The body of {@code PATCH /subscriptions/{id}}: absent (or null) fields stay as they are; an empty
+ * {@code description} clears it. Re-enabling clears the disabled reason and the failure counters.
+ */
+public record SubscriptionPatch(
+        @Size(max = 2048) String url,
+        List<String> eventTypes,
+        @Size(max = 500) String description,
+        Boolean enabled) {}

@@ -1,0 +1,125 @@
+package io.callingboxgateway.subscriptions;
+
+import io.callingboxgateway.problem.ProblemException;
+import io.callingboxgateway.problem.RequestValues;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestQuery;
+
+@Path("/subscriptions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Subscriptions", description = "Signed push of events to internal subscribers, in order, at least once")
+public class SubscriptionResource {
+
+    private final SubscriptionService subscriptions;
+
+    SubscriptionResource(SubscriptionService subscriptions) {
+        this.subscriptions = subscriptions;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Subscribe a URL; the response carries the signing secret, shown only this once")
+    public Response create(@Valid @NotNull SubscriptionRequest body, @Context UriInfo uri) {
+        SubscriptionView created = subscriptions.create(body);
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(created.id().toString())
+                        .build())
+                .entity(created)
+                .build();
+    }
+
+    @GET
+    @Operation(summary = "All subscriptions with their delivery state, oldest first")
+    public SubscriptionList list() {
+        return subscriptions.list();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One subscription with its delivery state")
+    public SubscriptionView get(@PathParam("id") String id) {
+        return subscriptions.find(uuid(id)).orElseThrow(() -> notFound(id));
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change url, event_types, description or enabled; re-enabling clears the failure state")
+    public SubscriptionView update(@PathParam("id") String id, @Valid @NotNull SubscriptionPatch body) {
+        return subscriptions.update(uuid(id), body).orElseThrow(() -> notFound(id));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Stop pushing and forget the subscription")
+    public Response delete(@PathParam("id") String id) {
+        if (!subscriptions.delete(uuid(id))) {
+            throw notFound(id);
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    @Operation(
+            summary = "Deliver again every wanted event after a cursor, in order",
+            description = "Moves the subscriber's position to the cursor (a cursor ahead of it skips forward);"
+                    + " dead letters after it are dropped, since those events are queued again")
+    public Response replay(
+            @PathParam("id") String id,
+            @RestQuery @Parameter(description = "An event id or feed cursor; delivery resumes after it") String from) {
+        SubscriptionView moved = subscriptions.replay(uuid(id), from).orElseThrow(() -> notFound(id));
+        return Response.accepted(moved).build();
+    }
+
+    @GET
+    @Path("/{id}/dead_letters")
+    @Operation(summary = "Events given up on after the maximum number of attempts, oldest first")
+    public DeadLetterPage deadLetters(
+            @PathParam("id") String id,
+            @RestQuery @Parameter(description = "An event id or next_cursor") String after,
+            @RestQuery @Parameter(description = "1 to 500; default 100") String limit) {
+        int size = RequestValues.intInRange("limit", limit, 1, 500, 100);
+        return subscriptions.deadLetters(uuid(id), eventId(after), size).orElseThrow(() -> notFound(id));
+    }
+
+    private static long eventId(String after) {
+        if (after == null) {
+            return 0;
+        }
+        try {
+            long parsed = Long.parseLong(after);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalidParameter("after", "after must be an event id or a next_cursor of this list");
+    }
+
+    private static UUID uuid(String id) {
+        return RequestValues.uuid("id", id);
+    }
+
+    private static ProblemException notFound(String id) {
+        return ProblemException.notFound("no subscription with id " + id);
+    }
+}

@@ -1,0 +1,234 @@
+package io.callingboxgateway.subscriptions;
+
+import io.callingboxgateway.events.EventFeed;
+import io.callingboxgateway.events.EventFilter;
+import io.callingboxgateway.problem.Problem;
+import io.callingboxgateway.problem.ProblemException;
+import io.callingboxgateway.problem.RequestValues;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Subscriptions as the API edits them. Edits lock the row, so they never race a delivery's guarded
+ * writes, and bump its version, so a delivery in flight stops at its next write and the next claim
+ * starts from the edited state.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class SubscriptionService {
+
+    static final String DISABLED_BY_REQUEST = "disabled_by_request";
+
+    private final EntityManager em;
+    private final EventFeed feed;
+    private final SubscriberUrlPolicy urls;
+
+    SubscriptionService(EntityManager em, EventFeed feed, SubscriptionConfig config) {
+        this.em = em;
+        this.feed = feed;
+        this.urls = SubscriberUrlPolicy.from(config);
+    }
+
+    /** A new subscription receives the events committed after it was created. */
+    @Transactional
+    public SubscriptionView create(SubscriptionRequest request) {
+        String url = checkedUrl(request.url());
+        List<String> types = checkedTypes(request.eventTypes());
+        Instant now = now();
+        Subscription s = new Subscription();
+        s.id = UUID.randomUUID();
+        s.url = url;
+        s.eventTypes = types;
+        s.description = blankToNull(request.description());
+        s.enabled = request.enabled() == null || request.enabled();
+        if (!s.enabled) {
+            s.disabledReason = DISABLED_BY_REQUEST;
+            s.disabledAt = now;
+        }
+        s.signingSecret = PushSignature.newSecret();
+        s.position = feed.head();
+        s.nextAttemptAt = now;
+        s.createdAt = now;
+        s.updatedAt = now;
+        s.persist();
+        return SubscriptionView.withSecret(s, s.position, now);
+    }
+
+    public SubscriptionList list() {
+        long head = feed.head();
+        Instant now = now();
+        List<Subscription> all = Subscription.listAll(Sort.by("createdAt").and("id"));
+        return new SubscriptionList(
+                all.stream().map(s -> SubscriptionView.of(s, head, now)).toList());
+    }
+
+    public Optional<SubscriptionView> find(UUID id) {
+        return Subscription.<Subscription>findByIdOptional(id).map(s -> SubscriptionView.of(s, feed.head(), now()));
+    }
+
+    @Transactional
+    public Optional<SubscriptionView> update(UUID id, SubscriptionPatch patch) {
+        String url = patch.url() == null ? null : checkedUrl(patch.url());
+        List<String> types = patch.eventTypes() == null ? null : checkedTypes(patch.eventTypes());
+        Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (s == null) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        if (url != null && !url.equals(s.url)) {
+            s.url = url;
+            // A corrected URL deserves a fresh set of attempts, now.
+            s.attempts = 0;
+            s.nextAttemptAt = now;
+        }
+        if (types != null) {
+            s.eventTypes = types;
+        }
+        if (patch.description() != null) {
+            s.description = blankToNull(patch.description());
+        }
+        if (patch.enabled() != null && patch.enabled() != s.enabled) {
+            s.enabled = patch.enabled();
+            if (s.enabled) {
+                s.disabledReason = null;
+                s.disabledAt = null;
+                s.consecutiveFailures = 0;
+                s.consecutiveDeadLetters = 0;
+                s.attempts = 0;
+                s.nextAttemptAt = now;
+            } else {
+                s.disabledReason = DISABLED_BY_REQUEST;
+                s.disabledAt = now;
+            }
+        }
+        s.updatedAt = now;
+        return Optional.of(SubscriptionView.of(s, feed.head(), now));
+    }
+
+    @Transactional
+    public boolean delete(UUID id) {
+        return Subscription.deleteById(id);
+    }
+
+    /**
+     * Moves the subscriber's position to {@code from} (back to replay, or forward to skip), so the
+     * events after it are delivered again in order. Dead letters after it are dropped: those events
+     * are queued again.
+     */
+    @Transactional
+    public Optional<SubscriptionView> replay(UUID id, String from) {
+        Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (s == null) {
+            return Optional.empty();
+        }
+        if (from == null || from.isEmpty()) {
+            throw ProblemException.invalidParameter(
+                    "from", "from is required: the event id (or feed cursor) after which to deliver again");
+        }
+        long position = feed.start(from, "from");
+        Instant now = now();
+        s.position = position;
+        s.attempts = 0;
+        s.nextAttemptAt = now;
+        s.updatedAt = now;
+        em.createNativeQuery("delete from dead_letter where subscription_id = :id and event_id > :position")
+                .setParameter("id", id)
+                .setParameter("position", position)
+                .executeUpdate();
+        return Optional.of(SubscriptionView.of(s, feed.head(), now));
+    }
+
+    public Optional<DeadLetterPage> deadLetters(UUID id, long after, int limit) {
+        if (Subscription.findById(id) == null) {
+            return Optional.empty();
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        select event_id, attempts, last_error, last_response_status, dead_at
+                        from dead_letter where subscription_id = :id and event_id > :after
+                        order by event_id limit :limit
+                        """)
+                .setParameter("id", id)
+                .setParameter("after", after)
+                .setParameter("limit", limit + 1)
+                .getResultList();
+        boolean hasMore = rows.size() > limit;
+        List<DeadLetterPage.DeadLetter> page = rows.stream()
+                .limit(limit)
+                .map(row -> new DeadLetterPage.DeadLetter(
+                        ((Number) row[0]).longValue(),
+                        ((Number) row[1]).intValue(),
+                        (String) row[2],
+                        row[3] == null ? null : ((Number) row[3]).intValue(),
+                        instant(row[4])))
+                .toList();
+        String next = hasMore ? Long.toString(page.get(limit - 1).eventId()) : null;
+        return Optional.of(new DeadLetterPage(page, next, hasMore));
+    }
+
+    private String checkedUrl(String url) {
+        try {
+            return urls.check(url.trim()).toString();
+        } catch (SubscriberUrlPolicy.Refused e) {
+            throw invalidField("url", e.getMessage());
+        }
+    }
+
+    /** Known call event types, or {@code ["*"]} (the default) for all of them. */
+    static List<String> checkedTypes(List<String> types) {
+        if (types == null) {
+            return List.of(Subscription.ALL_TYPES);
+        }
+        if (types.isEmpty()) {
+            throw invalidField("event_types", "event_types must not be empty; use [\"*\"] for all event types");
+        }
+        List<String> wanted = types.stream().distinct().sorted().toList();
+        if (wanted.contains(Subscription.ALL_TYPES)) {
+            if (wanted.size() > 1) {
+                throw invalidField("event_types", "event_types: \"*\" already means all event types; list it alone");
+            }
+            return wanted;
+        }
+        for (String type : wanted) {
+            if (type == null || !EventFilter.TYPES.contains(type)) {
+                throw invalidField(
+                        "event_types",
+                        "event_types: '%s' is not an event type; valid types: %s, or \"*\" for all"
+                                .formatted(
+                                        type == null ? "null" : RequestValues.echo(type),
+                                        String.join(", ", EventFilter.TYPES)));
+            }
+        }
+        return wanted;
+    }
+
+    private static ProblemException invalidField(String field, String detail) {
+        return new ProblemException(
+                Problem.of(400, "invalid-request", "Invalid request", detail).withParameter(field));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant instant) return instant;
+        if (value instanceof Timestamp timestamp) return timestamp.toInstant();
+        if (value instanceof OffsetDateTime odt) return odt.toInstant();
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    }
+}

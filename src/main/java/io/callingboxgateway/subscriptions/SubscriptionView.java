@@ -1,0 +1,65 @@
+package io.callingboxgateway.subscriptions;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A subscription as the API shows it. {@code signing_secret} is present only in the response that
+ * created it.
+ *
+ * @param position the id of the last event handled (delivered, dead-lettered, or not wanted)
+ * @param lag events committed after {@code position}
+ * @param consecutiveFailures failed attempts since the last successful delivery
+ * @param nextAttemptAt when a waiting retry is due; null when no retry is waiting
+ * @param lastError the last failure, cleared by a successful delivery
+ * @param lastResponseStatus the HTTP status of the last attempt that got a response
+ */
+public record SubscriptionView(
+        UUID id,
+        String url,
+        List<String> eventTypes,
+        String description,
+        boolean enabled,
+        Instant createdAt,
+        Instant updatedAt,
+        long position,
+        long lag,
+        String disabledReason,
+        Instant disabledAt,
+        int consecutiveFailures,
+        Instant nextAttemptAt,
+        String lastError,
+        Integer lastResponseStatus,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String signingSecret) {
+
+    static SubscriptionView of(Subscription s, long head, Instant now) {
+        return of(s, head, now, null);
+    }
+
+    static SubscriptionView withSecret(Subscription s, long head, Instant now) {
+        return of(s, head, now, s.signingSecret);
+    }
+
+    private static SubscriptionView of(Subscription s, long head, Instant now, String secret) {
+        boolean retryWaiting = s.enabled && s.attempts > 0 && s.nextAttemptAt.isAfter(now);
+        return new SubscriptionView(
+                s.id,
+                s.url,
+                List.copyOf(s.eventTypes),
+                s.description,
+                s.enabled,
+                s.createdAt,
+                s.updatedAt,
+                s.position,
+                Math.max(0, head - s.position),
+                s.disabledReason,
+                s.disabledAt,
+                s.consecutiveFailures,
+                retryWaiting ? s.nextAttemptAt : null,
+                s.lastError,
+                s.lastResponseStatus,
+                secret);
+    }
+}

@@ -1,0 +1,285 @@
+package io.callingboxgateway.subscriptions.delivery;
+
+import io.callingboxgateway.events.EventFeed;
+import io.callingboxgateway.events.EventFilter;
+import io.callingboxgateway.events.EventPage;
+import io.callingboxgateway.subscriptions.Subscription;
+import io.callingboxgateway.subscriptions.SubscriptionConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import org.hibernate.query.NativeQuery;
+import org.jboss.logging.Logger;
+
+/**
+ * The database side of delivery: claims, reads of the log, and the record of every outcome, each in
+ * its own short transaction, so no transaction is ever open while a subscriber is being called. Every
+ * write after the claim is guarded by the lease owner and the claimed version, and reports whether
+ * it landed; a delivery whose write did not land has lost its claim and stops.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.REQUIRES_NEW)
+public class DeliveryLedger {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryLedger.class);
+
+    private final EntityManager em;
+    private final EventFeed feed;
+    private final SubscriptionConfig config;
+    private final RetrySchedule retries;
+
+    DeliveryLedger(EntityManager em, EventFeed feed, SubscriptionConfig config) {
+        this.em = em;
+        this.feed = feed;
+        this.config = config;
+        this.retries = new RetrySchedule(
+                config.backoffBase(), config.backoffMax(), config.retryAfterMax(), RandomGenerator.getDefault());
+    }
+
+    /**
+     * Leases up to {@code limit} subscriptions that are enabled, due, not leased (or whose lease ran
+     * out), and behind the newest event. SKIP LOCKED lets replicas claim at the same moment without
+     * waiting on each other or taking the same row.
+     */
+    public List<Claim> claim(String owner, int limit, Instant now) {
+        Instant until = now.plus(config.lease());
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = em.createNativeQuery("""
+                        with due as (
+                            select id from subscription
+                            where enabled and next_attempt_at <= :now
+                              and (lease_until is null or lease_until < :now)
+                              and position < (select last_id from event_sequence)
+                            order by next_attempt_at
+                            limit :limit
+                            for update skip locked)
+                        update subscription s set lease_owner = :owner, lease_until = :until
+                        from due where s.id = due.id
+                        returning s.id
+                        """)
+                .setParameter("now", now)
+                .setParameter("limit", limit)
+                .setParameter("owner", owner)
+                .setParameter("until", until)
+                .getResultList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Subscription> claimed = Subscription.list("id in ?1", ids);
+        return claimed.stream()
+                .map(s -> new Claim(
+                        s.id, owner, s.version, s.url, List.copyOf(s.eventTypes), s.signingSecret, s.position, until))
+                .toList();
+    }
+
+    /** Every event at or below this id was deleted by retention. */
+    public long retentionFloor() {
+        return feed.deletedThrough();
+    }
+
+    /** The events the subscriber wants after {@code position}, oldest first. */
+    public EventPage next(Claim claim, long position) {
+        List<String> types = claim.eventTypes().contains(Subscription.ALL_TYPES) ? List.of() : claim.eventTypes();
+        return feed.page(position, new EventFilter(types, null), config.batchSize());
+    }
+
+    /** @return the new end of the lease, or null when the claim was lost */
+    public Instant renew(Claim claim, Instant now) {
+        Instant until = now.plus(config.lease());
+        int updated = updateHeld(claim, "lease_until = :until")
+                .setParameter("until", until)
+                .executeUpdate();
+        return updated == 1 ? until : null;
+    }
+
+    /**
+     * Records a delivered event: the line moves past it, the failure state clears, the lease renews.
+     *
+     * @return the new end of the lease, or null when the claim was lost
+     */
+    public Instant delivered(Claim claim, long eventId, int status, Instant now) {
+        Instant until = now.plus(config.lease());
+        int updated = updateHeld(claim, """
+                        position = :eventId, attempts = 0, consecutive_failures = 0, consecutive_dead_letters = 0,
+                        last_error = null, last_response_status = :status, lease_until = :until""")
+                .setParameter("eventId", eventId)
+                .setParameter("status", status)
+                .setParameter("until", until)
+                .executeUpdate();
+        return updated == 1 ? until : null;
+    }
+
+    /** Moves the line past events the subscriber does not want (or that retention deleted). */
+    public boolean skipped(Claim claim, long position) {
+        return updateHeld(claim, "position = :position")
+                        .setParameter("position", position)
+                        .executeUpdate()
+                == 1;
+    }
+
+    /** What a failed attempt led to. */
+    public enum Failure {
+        RETRY_SCHEDULED,
+        DEAD_LETTERED,
+        DISABLED,
+        CLAIM_LOST
+    }
+
+    /**
+     * Records a failed attempt on the event at the head of the line and releases the claim: either a
+     * retry is scheduled, or, after the last allowed attempt, the event is dead-lettered and the line
+     * moves on (and after too many dead letters in a row, the subscription is disabled).
+     */
+    public Failure failed(Claim claim, long eventId, AttemptResult result, Instant now) {
+        List<?> rows = sql("""
+                        select attempts, consecutive_dead_letters from subscription
+                        where id = :id and lease_owner = :owner and version = :version for update""")
+                .setParameter("id", claim.subscriptionId())
+                .setParameter("owner", claim.owner())
+                .setParameter("version", claim.version())
+                .getResultList();
+        if (rows.isEmpty()) {
+            return Failure.CLAIM_LOST;
+        }
+        Object[] row = (Object[]) rows.get(0);
+        int attempts = ((Number) row[0]).intValue() + 1;
+        int deadLetters = ((Number) row[1]).intValue() + 1;
+        if (attempts < config.maxAttempts()) {
+            scheduleRetry(claim, attempts, result, now);
+            return Failure.RETRY_SCHEDULED;
+        }
+        return deadLetter(claim, eventId, attempts, deadLetters, result, now);
+    }
+
+    private void scheduleRetry(Claim claim, int attempts, AttemptResult result, Instant now) {
+        Duration delay = retries.delay(attempts, result.retryAfter());
+        updateHeld(claim, """
+                        attempts = :attempts, consecutive_failures = consecutive_failures + 1, last_error = :error,
+                        last_response_status = coalesce(:status, last_response_status), next_attempt_at = :next,
+                        lease_owner = null, lease_until = null""")
+                .setParameter("attempts", attempts)
+                .setParameter("error", result.error())
+                .setParameter("status", result.status(), Integer.class)
+                .setParameter("next", now.plus(delay))
+                .executeUpdate();
+    }
+
+    private Failure deadLetter(
+            Claim claim, long eventId, int attempts, int deadLetters, AttemptResult result, Instant now) {
+        sql("""
+                        insert into dead_letter (subscription_id, event_id, attempts, last_error, last_response_status,
+                            dead_at)
+                        values (:id, :eventId, :attempts, :error, :status, :now)
+                        on conflict (subscription_id, event_id) do update set attempts = excluded.attempts,
+                            last_error = excluded.last_error, last_response_status = excluded.last_response_status,
+                            dead_at = excluded.dead_at""")
+                .setParameter("id", claim.subscriptionId())
+                .setParameter("eventId", eventId)
+                .setParameter("attempts", attempts)
+                .setParameter("error", result.error())
+                .setParameter("status", result.status(), Integer.class)
+                .setParameter("now", now)
+                .executeUpdate();
+        // The claim's version is current, so no edit has disabled the subscription: it is enabled.
+        boolean disable = deadLetters >= config.disableAfterDeadLetters();
+        String reason = disable
+                ? "too_many_failures: %d consecutive events dead-lettered; last error: %s"
+                        .formatted(deadLetters, result.error())
+                : null;
+        updateHeld(claim, """
+                        position = :eventId, attempts = 0, consecutive_failures = consecutive_failures + 1,
+                        consecutive_dead_letters = :deadLetters, last_error = :error,
+                        last_response_status = coalesce(:status, last_response_status), next_attempt_at = :now,
+                        enabled = :enabled, disabled_reason = :reason, disabled_at = :disabledAt,
+                        lease_owner = null, lease_until = null""")
+                .setParameter("eventId", eventId)
+                .setParameter("deadLetters", deadLetters)
+                .setParameter("error", result.error())
+                .setParameter("status", result.status(), Integer.class)
+                .setParameter("now", now)
+                .setParameter("enabled", !disable)
+                .setParameter("reason", reason, String.class)
+                .setParameter("disabledAt", disable ? now : null, Instant.class)
+                .executeUpdate();
+        if (disable) {
+            LOG.warnf("Subscription %s disabled: %s", claim.subscriptionId(), reason);
+            return Failure.DISABLED;
+        }
+        return Failure.DEAD_LETTERED;
+    }
+
+    /**
+     * Gives the claim back. Guarded by the owner alone: a delivery that lost its claim to an edit must
+     * still let go, or the edited subscription would wait for the lease to run out.
+     */
+    public void release(Claim claim) {
+        em.createNativeQuery(
+                        "update subscription set lease_owner = null, lease_until = null where id = :id and lease_owner = :owner")
+                .setParameter("id", claim.subscriptionId())
+                .setParameter("owner", claim.owner())
+                .executeUpdate();
+    }
+
+    /**
+     * Gives the claim back after an unexpected error, not to be claimed again before {@code notBefore},
+     * so a fault that repeats (a database hiccup, a bug) cannot turn into a tight loop of re-posts.
+     */
+    public void releaseAfterError(Claim claim, Instant notBefore) {
+        em.createNativeQuery("""
+                        update subscription set lease_owner = null, lease_until = null,
+                            next_attempt_at = greatest(next_attempt_at, :notBefore)
+                        where id = :id and lease_owner = :owner
+                        """)
+                .setParameter("id", claim.subscriptionId())
+                .setParameter("owner", claim.owner())
+                .setParameter("notBefore", notBefore)
+                .executeUpdate();
+    }
+
+    /** Dead letters whose event retention has deleted can no longer be replayed; they go too. */
+    public int forgetExpiredDeadLetters() {
+        return em.createNativeQuery(
+                        "delete from dead_letter where event_id <= (select deleted_through from event_retention)")
+                .executeUpdate();
+    }
+
+    /** Where every subscription stands against the newest event, for the lag and state metrics. */
+    public record Standings(long head, List<Standing> subscriptions) {}
+
+    public record Standing(UUID id, long position, boolean enabled, int consecutiveFailures) {}
+
+    public Standings standings() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(
+                        "select id, position, enabled, consecutive_failures from subscription")
+                .getResultList();
+        return new Standings(
+                feed.head(),
+                rows.stream()
+                        .map(row -> new Standing(
+                                (UUID) row[0],
+                                ((Number) row[1]).longValue(),
+                                (Boolean) row[2],
+                                ((Number) row[3]).intValue()))
+                        .toList());
+    }
+
+    /** An update that lands only while the claim is held: same owner, and no edit since the claim. */
+    private NativeQuery<?> updateHeld(Claim claim, String assignments) {
+        return sql("update subscription set " + assignments
+                        + " where id = :id and lease_owner = :owner and version = :version")
+                .setParameter("id", claim.subscriptionId())
+                .setParameter("owner", claim.owner())
+                .setParameter("version", claim.version());
+    }
+
+    /** A native query that can bind typed nulls (an untyped null leaves PostgreSQL guessing). */
+    private NativeQuery<?> sql(String sql) {
+        return em.createNativeQuery(sql).unwrap(NativeQuery.class);
+    }
+}

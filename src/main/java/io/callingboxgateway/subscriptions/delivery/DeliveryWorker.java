@@ -1,0 +1,172 @@
+package io.callingboxgateway.subscriptions.delivery;
+
+import io.callingboxgateway.events.EventTail;
+import io.callingboxgateway.subscriptions.SubscriptionConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs delivery on every replica: every {@code poll-interval}, and at once when an event commits, it
+ * claims due subscriptions (as many as it has free delivery threads) and delivers each on its own
+ * thread. Nothing here decides which replica delivers what: the claims in the database do.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+    private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(5);
+
+    private final DeliveryLedger ledger;
+    private final SubscriberDelivery delivery;
+    private final DeliveryMetrics metrics;
+    private final EventTail tail;
+    private final SubscriptionConfig config;
+    private final String owner;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong rounds = new AtomicLong();
+    private final AtomicBoolean wakeArmed = new AtomicBoolean();
+    private volatile long seenHead = -1;
+    private volatile boolean anyEnabled = true;
+    private volatile boolean stopping;
+    private ScheduledExecutorService ticker;
+    private ExecutorService deliverers;
+
+    DeliveryWorker(
+            DeliveryLedger ledger,
+            SubscriberDelivery delivery,
+            DeliveryMetrics metrics,
+            EventTail tail,
+            SubscriptionConfig config) {
+        this.ledger = ledger;
+        this.delivery = delivery;
+        this.metrics = metrics;
+        this.tail = tail;
+        this.config = config;
+        this.owner = replicaName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.lease().compareTo(config.attemptTimeout().multipliedBy(2)) <= 0) {
+            throw new IllegalStateException(
+                    "gateway.subscription.lease (%s) must exceed twice gateway.subscription".formatted(config.lease())
+                            + ".attempt-timeout (%s), so an attempt always ends while its lease holds"
+                                    .formatted(config.attemptTimeout()));
+        }
+        ticker = Executors.newSingleThreadScheduledExecutor(named("subscription-ticker"));
+        deliverers = Executors.newFixedThreadPool(config.concurrency(), named("subscription-delivery"));
+        long every = config.pollInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::housekeeping, 0, HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.infof("Subscription delivery runs as %s", owner);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        delivery.stop();
+        if (ticker == null) {
+            return;
+        }
+        ticker.shutdownNow();
+        deliverers.shutdown();
+        try {
+            // In-flight attempts end within the attempt timeout; their claims are then released.
+            if (!deliverers.awaitTermination(config.attemptTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                deliverers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void tick() {
+        try {
+            armWake();
+            int free = config.concurrency() - inFlight.get();
+            if (free <= 0 || stopping) {
+                return;
+            }
+            // Each round of claims has its own owner name, so that releasing one claim can never free
+            // a newer claim of the same subscription by this same replica.
+            String claimOwner = owner + "#" + rounds.incrementAndGet();
+            List<Claim> claims = ledger.claim(claimOwner, free, Instant.now());
+            for (Claim claim : claims) {
+                inFlight.incrementAndGet();
+                deliverers.execute(() -> {
+                    try {
+                        delivery.deliver(claim);
+                    } finally {
+                        inFlight.decrementAndGet();
+                        wake();
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            // A failed tick (database away) must not cancel the schedule.
+            LOG.warnf("Subscription delivery could not claim work: %s", e.getMessage());
+        }
+    }
+
+    /** New events wake the ticker at once; only armed while someone is subscribed. */
+    private void armWake() {
+        if (anyEnabled && !stopping && wakeArmed.compareAndSet(false, true)) {
+            tail.beyond(seenHead).whenComplete((head, failure) -> {
+                if (head != null) {
+                    seenHead = head;
+                }
+                wakeArmed.set(false);
+                wake();
+            });
+        }
+    }
+
+    private void wake() {
+        if (!stopping) {
+            try {
+                ticker.execute(this::tick);
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+
+    private void housekeeping() {
+        try {
+            DeliveryLedger.Standings standings = ledger.standings();
+            anyEnabled = standings.subscriptions().stream().anyMatch(DeliveryLedger.Standing::enabled);
+            metrics.refresh(standings);
+            ledger.forgetExpiredDeadLetters();
+        } catch (RuntimeException e) {
+            LOG.debugf("Subscription housekeeping failed: %s", e.getMessage());
+        }
+    }
+
+    private static String replicaName() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "replica" : host;
+    }
+
+    private static ThreadFactory named(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
