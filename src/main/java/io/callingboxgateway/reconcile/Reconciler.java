@@ -1,6 +1,6 @@
 package io.callingboxgateway.reconcile;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.callingboxgateway.calls.Call;
@@ -110,7 +110,8 @@ public class Reconciler {
         Map<String, Map<String, Change>> byType = eventsOf(result);
         call.lastEventSeq += byType.size();
         em.flush();
-        JsonNode view = json.valueToTree(CallView.of(call));
+        // Serialised once, written as jsonb by the database: no tree, no entity, for the hot path.
+        String view = write(CallView.of(call));
         long lastId = ((Number)
                         em.createNativeQuery("update event_sequence set last_id = last_id + :n returning last_id")
                                 .setParameter("n", byType.size())
@@ -119,19 +120,24 @@ public class Reconciler {
         long id = lastId - byType.size();
         int seq = call.lastEventSeq - byType.size();
         for (Map.Entry<String, Map<String, Change>> entry : byType.entrySet()) {
-            CallEvent event = new CallEvent();
-            event.id = ++id;
-            event.callId = call.id;
-            event.callSeq = ++seq;
-            event.type = entry.getKey();
-            event.source = source.wireName();
-            event.upstreamEventId = upstreamEventId;
-            event.missedWebhook = missed;
-            event.statusConflict = result.statusConflict();
-            event.changes = changesJson(entry.getValue());
-            event.call = view;
-            event.occurredAt = now;
-            em.persist(event);
+            em.createNativeQuery("""
+                            insert into call_event (id, call_id, call_seq, type, source, upstream_event_id,
+                                missed_webhook, status_conflict, changes, call, occurred_at)
+                            values (:id, :callId, :seq, :type, :source, :eventId, :missed, :conflict,
+                                cast(:changes as jsonb), cast(:call as jsonb), :now)
+                            """)
+                    .setParameter("id", ++id)
+                    .setParameter("callId", call.id)
+                    .setParameter("seq", ++seq)
+                    .setParameter("type", entry.getKey())
+                    .setParameter("source", source.wireName())
+                    .setParameter("eventId", upstreamEventId)
+                    .setParameter("missed", missed)
+                    .setParameter("conflict", result.statusConflict())
+                    .setParameter("changes", write(changesJson(entry.getValue())))
+                    .setParameter("call", view)
+                    .setParameter("now", now)
+                    .executeUpdate();
         }
         // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events are readable.
         appended.fire(new EventsAppended(lastId));
@@ -203,6 +209,14 @@ public class Reconciler {
             events.put(CallEvent.WEBHOOK_STATUS_CHANGED, webhookFields);
         }
         return events;
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write an event as JSON", e);
+        }
     }
 
     private ObjectNode changesJson(Map<String, Change> changes) {
