@@ -2,6 +2,7 @@ package io.callingboxgateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.testing.CallSnapshots;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -37,38 +38,6 @@ final class Snapshots {
 
     static CallSnapshot of(
             UUID id, String status, String resultStatus, JsonNode result, String webhookStatus, Instant updatedAt) {
-        return new CallSnapshot(
-                id,
-                null,
-                "+15551230001",
-                "+15551230002",
-                status,
-                "outbound",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                result,
-                resultStatus,
-                null,
-                "en",
-                null,
-                webhookStatus,
-                null,
-                T0.minusSeconds(30),
-                T0.minusSeconds(20),
-                null,
-                null,
-                null,
-                null,
-                null,
-                "reserved",
-                null,
-                null,
-                null,
-                null,
-                updatedAt);
+        return CallSnapshots.of(id, status, resultStatus, result, webhookStatus, updatedAt);
     }
 }

@@ -3,6 +3,7 @@ package io.callingboxgateway.subscriptions;
 import io.callingboxgateway.calls.CallSnapshot;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
+import io.callingboxgateway.testing.CallSnapshots;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -29,38 +30,6 @@ final class TestCalls {
     }
 
     static CallSnapshot snapshot(UUID id, String status, Instant t) {
-        return new CallSnapshot(
-                id,
-                null,
-                "+15551230001",
-                "+15551230002",
-                status,
-                "outbound",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "pending",
-                null,
-                "en",
-                null,
-                "pending",
-                null,
-                T0,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "reserved",
-                null,
-                null,
-                null,
-                null,
-                t);
+        return CallSnapshots.of(id, status, "pending", null, "pending", t);
     }
 }
