@@ -78,6 +78,10 @@ public final class TcpProxy implements AutoCloseable {
         }
         daemon("tcp-proxy-connect", () -> {
             try {
+                // Without this, Nagle's algorithm holds each small relayed write for the peer's
+                // delayed ACK: tens of milliseconds on every database round trip.
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 upstream.connect(target, 5_000);
                 daemon("tcp-proxy-up", () -> pump(client, upstream));
                 pump(upstream, client);
