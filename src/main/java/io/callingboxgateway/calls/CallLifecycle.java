@@ -35,10 +35,22 @@ public final class CallLifecycle {
     }
 
     /**
-     * Whether CallingBox may still change the call in a way consumers care about: it has not ended,
-     * or it ended after a conversation and its result is not in yet.
+     * Whether CallingBox may still change the call in a way consumers care about: it has not ended, or
+     * it ended after a conversation and its result is not in yet, or its inline webhook is still
+     * pending.
      */
     public static boolean isSettled(CallSnapshot call) {
-        return isTerminal(call.status()) && (isFinalResult(call.resultStatus()) || !resultExpected(call));
+        return isTerminal(call.status())
+                && (isFinalResult(call.resultStatus()) || !resultExpected(call))
+                && !inlineWebhookPending(call);
+    }
+
+    /**
+     * {@code webhook_status} sums up the inline delivery of call.completed, which only a completed call
+     * sends: CallingBox moves it to delivered or failed after the call's last event, and no webhook
+     * says so. Any other call keeps it pending forever.
+     */
+    private static boolean inlineWebhookPending(CallSnapshot call) {
+        return call.webhookUrl() != null && "completed".equals(call.status()) && "pending".equals(call.webhookStatus());
     }
 }

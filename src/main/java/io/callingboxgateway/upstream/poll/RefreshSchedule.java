@@ -21,7 +21,8 @@ public class RefreshSchedule {
             (c.status NOT IN ('completed', 'no_answer', 'busy', 'canceled', 'failed')
                OR (c.status = 'completed'
                    AND c.result_status IS DISTINCT FROM 'completed' AND c.result_status IS DISTINCT FROM 'failed'
-                   AND c.answered_at IS NOT NULL AND c.answered_by IS DISTINCT FROM 'machine'))""";
+                   AND c.answered_at IS NOT NULL AND c.answered_by IS DISTINCT FROM 'machine')
+               OR (c.status = 'completed' AND c.webhook_url IS NOT NULL AND c.webhook_status = 'pending'))""";
 
     /** What a read did to the schedule. */
     public enum Next {

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.callingboxgateway.calls.Call;
 import io.callingboxgateway.calls.CallSnapshot;
 import io.callingboxgateway.reconcile.Reconciler;
@@ -160,6 +161,32 @@ class CallRefresherTest {
     }
 
     @Test
+    void aCompletedCallIsReReadUntilItsInlineWebhookIsNoLongerPending() throws Exception {
+        UUID completed = UUID.randomUUID();
+        UUID unanswered = UUID.randomUUID();
+        Instant hungUp = created.plusSeconds(200);
+        reconciler.apply(
+                withInlineWebhook(completed(completed, created), "pending", hungUp), Source.WEBHOOK, UUID.randomUUID());
+        // CallingBox sends no call.completed for a call nobody answered: its inline webhook stays pending
+        reconciler.apply(
+                withInlineWebhook(
+                        call(unanswered, "no_answer", created, created.plusSeconds(40), null, "pending", null),
+                        "pending",
+                        created.plusSeconds(40)),
+                Source.WEBHOOK,
+                UUID.randomUUID());
+        upstreamHas(withInlineWebhook(completed(completed, created), "delivered", hungUp.plusSeconds(2)));
+
+        CallRefresher.Report report = refresher.refreshDue(Instant.now());
+
+        assertEquals(1, report.due());
+        assertEquals(1, report.settled());
+        assertEquals("delivered", stored(completed).webhookStatus);
+        assertEquals(0, requestsFor(unanswered));
+        assertNull(schedule(completed), "settled once its inline webhook is delivered");
+    }
+
+    @Test
     void aCallCallingBoxDoesNotKnowIsMarkedAndNotReReadForever() {
         UUID id = UUID.randomUUID();
         reconciler.apply(inProgress(id, created), Source.WEBHOOK, UUID.randomUUID());
@@ -179,6 +206,16 @@ class CallRefresherTest {
                 missingBefore + 1, metrics.counter("callingbox.refresh.missing").count());
         assertEquals(CircuitBreakerState.CLOSED, breakers.currentState(CallingBoxClient.BREAKER));
         assertTrue(stored(id) != null, "the stored call itself is left as it was");
+    }
+
+    /** The call as CallingBox shows it when it was placed with an inline webhook_url. */
+    private CallSnapshot withInlineWebhook(CallSnapshot call, String webhookStatus, Instant updatedAt)
+            throws Exception {
+        ObjectNode node = json.valueToTree(call);
+        node.put("webhook_url", "https://hooks.example.com/callingbox");
+        node.put("webhook_status", webhookStatus);
+        node.put("updated_at", updatedAt.toString());
+        return json.treeToValue(node, CallSnapshot.class);
     }
 
     private void upstreamHas(CallSnapshot call) {
