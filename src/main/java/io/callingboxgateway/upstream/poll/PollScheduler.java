@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 public class PollScheduler {
 
     private static final Logger LOG = Logger.getLogger(PollScheduler.class);
+    private static final String JOB = "callingbox-poll";
 
     private final CallingBoxClient client;
     private final Poller poller;
@@ -47,7 +48,7 @@ public class PollScheduler {
             return;
         }
         scheduler
-                .newJob("callingbox-poll")
+                .newJob(JOB)
                 .setInterval(interval.get().toMillis() + "ms")
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                 .setTask(execution -> poller.pollOnce())
@@ -63,6 +64,8 @@ public class PollScheduler {
 
     void stop(@Observes ShutdownEvent event) {
         if (scheduled) {
+            // No new poll may start while the application's persistence is shutting down.
+            scheduler.unscheduleJob(JOB);
             try {
                 poller.release();
             } catch (RuntimeException e) {
