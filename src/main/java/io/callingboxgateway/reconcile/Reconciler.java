@@ -2,6 +2,7 @@ package io.callingboxgateway.reconcile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.callingboxgateway.calls.Call;
 import io.callingboxgateway.calls.CallLifecycle;
@@ -19,6 +20,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -61,12 +63,32 @@ public class Reconciler {
      */
     @Transactional
     public Outcome apply(CallSnapshot snapshot, Source source, UUID upstreamEventId) {
-        String missing = snapshot.missingRequiredField();
-        if (missing != null) {
-            throw new IllegalArgumentException("call snapshot without " + missing);
+        requireUsable(snapshot);
+        lockCalls(new int[] {lockKey(snapshot.id())});
+        return applyLocked(snapshot, source, upstreamEventId);
+    }
+
+    /**
+     * Applies snapshots of several calls in the caller's transaction, as one commit. Every call's lock
+     * is taken first, in one statement and in a fixed order, before anything is written: a transaction
+     * that took them one by one would hold the event sequence row (written by its first apply) while
+     * waiting for a webhook's call lock, and that webhook would wait for the row.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyAll(List<CallSnapshot> snapshots, Source source) {
+        snapshots.forEach(Reconciler::requireUsable);
+        lockCalls(snapshots.stream()
+                .mapToInt(snapshot -> lockKey(snapshot.id()))
+                .sorted()
+                .distinct()
+                .toArray());
+        for (CallSnapshot snapshot : snapshots) {
+            applyLocked(snapshot, source, null);
         }
+    }
+
+    private Outcome applyLocked(CallSnapshot snapshot, Source source, UUID upstreamEventId) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        lockCall(snapshot.id());
         Call call = em.find(Call.class, snapshot.id());
         Reconciled current =
                 call == null ? null : new Reconciled(call.snapshot(), call.resultUpdatedAt, call.webhookUpdatedAt);
@@ -90,78 +112,111 @@ public class Reconciler {
         }
 
         boolean missed = source == Source.POLL && reportsProgress(result) && olderThanGrace(snapshot, now);
-        Long firstEventId =
-                result.changes().isEmpty() ? null : writeEvents(call, result, source, upstreamEventId, missed, now);
-        recordDecision(snapshot, source, upstreamEventId, result, firstEventId, now);
+        Decision decision = new Decision(snapshot, source, upstreamEventId, result, now);
+        if (result.changes().isEmpty()) {
+            recordDecision(decision);
+        } else {
+            writeEvents(call, decision, missed);
+        }
         count(result, missed);
         return result.outcome();
     }
 
-    private void lockCall(UUID id) {
-        em.createNativeQuery("select pg_advisory_xact_lock(:space, :key)")
+    /** One judged snapshot, as the decision log records it. */
+    private record Decision(CallSnapshot snapshot, Source source, UUID upstreamEventId, Result result, Instant now) {}
+
+    private static void requireUsable(CallSnapshot snapshot) {
+        String missing = snapshot.missingRequiredField();
+        if (missing != null) {
+            throw new IllegalArgumentException("call snapshot without " + missing);
+        }
+    }
+
+    private static int lockKey(UUID id) {
+        return id.hashCode();
+    }
+
+    /** @param keys distinct and ascending, so two transactions taking several never wait on each other */
+    private void lockCalls(int[] keys) {
+        em.createNativeQuery("select count(pg_advisory_xact_lock(:space, key)) from unnest(cast(:keys as int[])) key")
                 .setParameter("space", CALL_LOCK_SPACE)
-                .setParameter("key", id.hashCode())
+                .setParameter("keys", keys)
                 .getSingleResult();
     }
 
-    /** @return the id of the first event written */
-    private long writeEvents(
-            Call call, Result result, Source source, UUID upstreamEventId, boolean missed, Instant now) {
-        Map<String, Map<String, Change>> byType = eventsOf(result);
+    /**
+     * Writes the call, then its events and the decision in one statement: a single round trip takes
+     * the commit-ordered ids from the event sequence row, inserts every event and logs the decision.
+     */
+    private void writeEvents(Call call, Decision decision, boolean missed) {
+        Map<String, Map<String, Change>> byType = eventsOf(decision.result());
         call.lastEventSeq += byType.size();
         em.flush();
-        // Serialised once, written as jsonb by the database: no tree, no entity, for the hot path.
-        String view = write(CallView.of(call));
-        long lastId = ((Number)
-                        em.createNativeQuery("update event_sequence set last_id = last_id + :n returning last_id")
-                                .setParameter("n", byType.size())
-                                .getSingleResult())
+        ArrayNode events = json.createArrayNode();
+        byType.forEach((type, changes) -> events.addObject().put("type", type).set("changes", changesJson(changes)));
+        long firstId = ((Number) em.createNativeQuery("""
+                                with seq as (
+                                    update event_sequence set last_id = last_id + :n returning last_id - :n as before),
+                                events as (
+                                    insert into call_event (id, call_id, call_seq, type, source, upstream_event_id,
+                                        missed_webhook, status_conflict, changes, call, occurred_at)
+                                    select seq.before + e.ord, :callId, :seqBefore + e.ord, e.event ->> 'type',
+                                        :source, :eventId, :missed, :conflict, e.event -> 'changes',
+                                        cast(:call as jsonb), :now
+                                    from seq, jsonb_array_elements(cast(:events as jsonb)) with ordinality e (event, ord))
+                                insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
+                                    snapshot_status, snapshot_updated_at, first_event_id, decided_at)
+                                select :callId, :source, :eventId, :outcome, cast(:fields as text[]), :status,
+                                    :updatedAt, seq.before + 1, :now
+                                from seq
+                                returning first_event_id
+                                """)
+                        .setParameter("n", byType.size())
+                        .setParameter("seqBefore", call.lastEventSeq - byType.size())
+                        .setParameter("missed", missed)
+                        .setParameter("conflict", decision.result().statusConflict())
+                        .setParameter("events", write(events))
+                        // Serialised once, written as jsonb by the database: no tree, no entity, for the hot path.
+                        .setParameter("call", write(CallView.of(call)))
+                        .setParameter("callId", call.id)
+                        .setParameter("source", decision.source().wireName())
+                        .setParameter("eventId", decision.upstreamEventId())
+                        .setParameter("outcome", outcomeName(decision))
+                        .setParameter("fields", changedFields(decision))
+                        .setParameter("status", decision.snapshot().status())
+                        .setParameter("updatedAt", decision.snapshot().updatedAt())
+                        .setParameter("now", decision.now())
+                        .getSingleResult())
                 .longValue();
-        long id = lastId - byType.size();
-        int seq = call.lastEventSeq - byType.size();
-        for (Map.Entry<String, Map<String, Change>> entry : byType.entrySet()) {
-            em.createNativeQuery("""
-                            insert into call_event (id, call_id, call_seq, type, source, upstream_event_id,
-                                missed_webhook, status_conflict, changes, call, occurred_at)
-                            values (:id, :callId, :seq, :type, :source, :eventId, :missed, :conflict,
-                                cast(:changes as jsonb), cast(:call as jsonb), :now)
-                            """)
-                    .setParameter("id", ++id)
-                    .setParameter("callId", call.id)
-                    .setParameter("seq", ++seq)
-                    .setParameter("type", entry.getKey())
-                    .setParameter("source", source.wireName())
-                    .setParameter("eventId", upstreamEventId)
-                    .setParameter("missed", missed)
-                    .setParameter("conflict", result.statusConflict())
-                    .setParameter("changes", write(changesJson(entry.getValue())))
-                    .setParameter("call", view)
-                    .setParameter("now", now)
-                    .executeUpdate();
-        }
         // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events are readable.
-        appended.fire(new EventsAppended(lastId));
-        return lastId - byType.size() + 1;
+        appended.fire(new EventsAppended(firstId + byType.size() - 1));
     }
 
-    private void recordDecision(
-            CallSnapshot snapshot, Source source, UUID upstreamEventId, Result result, Long firstEventId, Instant now) {
+    /** A snapshot that changed nothing is logged all the same, with its outcome. */
+    private void recordDecision(Decision decision) {
         em.createNativeQuery("""
                         insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
                             snapshot_status, snapshot_updated_at, first_event_id, decided_at)
                         values (:callId, :source, :eventId, :outcome, cast(:fields as text[]), :status, :updatedAt,
-                            :firstEventId, :now)
+                            null, :now)
                         """)
-                .setParameter("callId", snapshot.id())
-                .setParameter("source", source.wireName())
-                .setParameter("eventId", upstreamEventId)
-                .setParameter("outcome", result.outcome().name().toLowerCase())
-                .setParameter("fields", "{" + String.join(",", result.changes().keySet()) + "}")
-                .setParameter("status", snapshot.status())
-                .setParameter("updatedAt", snapshot.updatedAt())
-                .setParameter("firstEventId", firstEventId)
-                .setParameter("now", now)
+                .setParameter("callId", decision.snapshot().id())
+                .setParameter("source", decision.source().wireName())
+                .setParameter("eventId", decision.upstreamEventId())
+                .setParameter("outcome", outcomeName(decision))
+                .setParameter("fields", changedFields(decision))
+                .setParameter("status", decision.snapshot().status())
+                .setParameter("updatedAt", decision.snapshot().updatedAt())
+                .setParameter("now", decision.now())
                 .executeUpdate();
+    }
+
+    private static String outcomeName(Decision decision) {
+        return decision.result().outcome().name().toLowerCase();
+    }
+
+    private static String changedFields(Decision decision) {
+        return "{" + String.join(",", decision.result().changes().keySet()) + "}";
     }
 
     /**

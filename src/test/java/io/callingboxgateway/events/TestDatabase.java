@@ -28,11 +28,11 @@ final class TestDatabase {
         return queryLong("select deleted_through from event_retention");
     }
 
-    /** Backends of this database waiting for a lock whose current statement starts with the prefix. */
-    long waitingOnLock(String statementPrefix) {
+    /** Backends of this database waiting for a lock while running a statement that contains the text. */
+    long waitingOnLock(String statementPart) {
         return queryLong(
                 "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like ?",
-                statementPrefix + "%");
+                "%" + statementPart + "%");
     }
 
     /** Makes the events up to this id look as old as the given number of days (test setup only). */
