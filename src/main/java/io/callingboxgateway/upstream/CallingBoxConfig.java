@@ -29,7 +29,7 @@ public interface CallingBoxConfig {
     Duration discoveryOverlap();
 
     /** How many listed calls discovery compares against the store in one query. */
-    @WithDefault("200")
+    @WithDefault("1000")
     int discoveryBatch();
 
     /** The refresh backoff of an unchanged call never exceeds this many poll intervals. */

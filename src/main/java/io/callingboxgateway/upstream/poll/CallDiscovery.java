@@ -17,10 +17,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -28,14 +35,26 @@ import org.jboss.logging.Logger;
  * Finds calls the store lacks or holds stale by reading {@code GET /v1/calls}: one unpaged array of
  * every call ever made, newest first. It is parsed as a stream, one call at a time, and closed as soon
  * as it goes below the newest call of the last complete scan minus an overlap; calls created while
- * webhooks failed sit between known ones, so the first known call is no place to stop. Calls already
- * stored exactly as listed are skipped after one batched comparison in the database, so a long list
- * costs little more than parsing it; the rest go to the reconciler, one call per transaction.
+ * webhooks failed sit between known ones, so the first known call is no place to stop.
+ *
+ * <p>Parsed calls go in batches to a second thread, which compares each batch with the store in one
+ * query and hands the reconciler every call not stored as listed, a few calls per transaction. Parsing
+ * and storing thus overlap, and at most {@link #BATCHES_IN_FLIGHT} batches are alive besides the one
+ * being filled, so memory does not grow with the list.
  */
 @ApplicationScoped
 public class CallDiscovery {
 
     private static final Logger LOG = Logger.getLogger(CallDiscovery.class);
+
+    /** Batches handed to the storing thread and not yet done: one being stored, one waiting. */
+    static final int BATCHES_IN_FLIGHT = 2;
+
+    /**
+     * Changed calls applied per transaction. Few enough that webhooks wait little for the event
+     * sequence row it holds, and that one flush of its persistence context stays cheap.
+     */
+    static final int CALLS_PER_COMMIT = 20;
 
     /**
      * What one discovery did. {@code maxHeld} is the most call snapshots alive at once; the two
@@ -96,6 +115,11 @@ public class CallDiscovery {
         Source source = firstScan && stored.isEmpty() ? Source.BACKFILL : Source.POLL;
 
         Scan scan = new Scan(source, Math.max(1, config.discoveryBatch()));
+        ExecutorService storing = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "call-discovery-store");
+            thread.setDaemon(true);
+            return thread;
+        });
         InputStream body = client.openCallList();
         try (JsonParser parser = json.getFactory().createParser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -109,7 +133,7 @@ public class CallDiscovery {
                     break;
                 }
                 if (scan.batch.size() >= scan.batchSize) {
-                    flush(scan);
+                    scan.hand(storing);
                     if (!stillLeader.getAsBoolean()) {
                         throw new LeaseLostException();
                     }
@@ -118,6 +142,8 @@ public class CallDiscovery {
             if (!scan.stoppedEarly && token != JsonToken.END_ARRAY) {
                 throw badList("it holds something other than call objects");
             }
+            scan.hand(storing);
+            scan.awaitStored(0);
         } catch (IOException e) {
             throw new UpstreamException(
                     e instanceof com.fasterxml.jackson.core.JacksonException
@@ -127,8 +153,9 @@ public class CallDiscovery {
                     e);
         } finally {
             closeQuietly(body);
+            scan.dropWaiting();
+            stop(storing);
         }
-        flush(scan);
         // An empty list still completes a scan: any call created later is newer than the scan's start.
         lease.recordCompleteScan(owner, scan.newest != null ? scan.newest : now);
         if (scan.outOfOrder > 0) {
@@ -144,55 +171,68 @@ public class CallDiscovery {
 
     /**
      * Compares the batch with the store in one query and hands the reconciler every call not stored
-     * exactly as listed: it alone decides what that changes.
+     * as listed: it alone decides what that changes. Runs on the storing thread.
      */
-    private void flush(Scan scan) {
-        if (scan.batch.isEmpty()) {
-            return;
-        }
+    private Stored store(List<CallSnapshot> batch, Source source) {
         long started = System.nanoTime();
-        Set<UUID> unchanged = stored.identical(scan.batch);
+        Set<UUID> unchanged = stored.unchanged(batch);
         List<CallSnapshot> changed = new ArrayList<>();
-        for (CallSnapshot call : scan.batch) {
-            if (unchanged.contains(call.id())) {
-                scan.skipped++;
-                count("skipped");
-            } else {
+        for (CallSnapshot call : batch) {
+            if (!unchanged.contains(call.id())) {
                 changed.add(call);
             }
         }
         long compared = System.nanoTime();
-        scan.compareNanos += compared - started;
-        for (CallSnapshot call : changed) {
-            applyLazilyDurable(call, scan.source);
-            scan.applied++;
-            count("applied");
+        count("skipped", batch.size() - changed.size());
+        for (int from = 0; from < changed.size(); from += CALLS_PER_COMMIT) {
+            List<CallSnapshot> chunk = changed.subList(from, Math.min(changed.size(), from + CALLS_PER_COMMIT));
+            applyLazilyDurable(chunk, source);
+            count("applied", chunk.size());
         }
-        scan.applyNanos += System.nanoTime() - compared;
-        scan.batch.clear();
+        return new Stored(
+                changed.size(), batch.size() - changed.size(), compared - started, System.nanoTime() - compared);
     }
 
+    /** What storing one batch did. */
+    private record Stored(long applied, long skipped, long compareNanos, long applyNanos) {}
+
     /**
-     * One call, one transaction, committed without waiting for the WAL flush. Safe for polled data: a
-     * crash can only lose the last few such commits, and never once the scan's high-water mark (a
+     * A few calls, one transaction, committed without waiting for the WAL flush. Safe for polled data:
+     * a crash can only lose the last few such commits, and never once the scan's high-water mark (a
      * normal, flushed commit that comes after them in the WAL) is durable; an unrecorded scan is
      * simply repeated. Without this, a first scan of a big organisation spends most of its time in
-     * fsync.
+     * fsync, and a poll most of its time beginning and committing.
      */
-    private void applyLazilyDurable(CallSnapshot call, Source source) {
+    private void applyLazilyDurable(List<CallSnapshot> calls, Source source) {
         QuarkusTransaction.requiringNew().run(() -> {
             em.createNativeQuery("set local synchronous_commit = off").executeUpdate();
-            reconciler.apply(call, source, null);
+            reconciler.applyAll(calls, source);
         });
     }
 
     private void count(String outcome) {
-        metrics.counter("callingbox.discovery.calls", "outcome", outcome).increment();
+        count(outcome, 1);
+    }
+
+    private void count(String outcome, long calls) {
+        metrics.counter("callingbox.discovery.calls", "outcome", outcome).increment(calls);
     }
 
     private static UpstreamException badList(String why) {
         return new UpstreamException(
                 UpstreamException.Kind.BAD_RESPONSE, "GET /v1/calls answered something unexpected: " + why, null);
+    }
+
+    /** Lets a batch being stored finish, so no write of this scan outlives it. */
+    private static void stop(ExecutorService storing) {
+        storing.shutdown();
+        try {
+            if (!storing.awaitTermination(5, TimeUnit.MINUTES)) {
+                LOG.warn("Discovery ended while a batch of calls was still being stored");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeQuietly(InputStream body) {
@@ -214,7 +254,11 @@ public class CallDiscovery {
     private final class Scan {
         final Source source;
         final int batchSize;
-        final List<CallSnapshot> batch = new ArrayList<>();
+        final Deque<Future<Stored>> inFlight = new ArrayDeque<>();
+        List<CallSnapshot> batch = new ArrayList<>();
+        /** Snapshots handed to the storing thread and not yet stored. */
+        long held;
+
         boolean stoppedEarly;
         long read;
         long applied;
@@ -260,8 +304,50 @@ public class CallDiscovery {
                 return true;
             }
             batch.add(call);
-            maxHeld = Math.max(maxHeld, batch.size());
+            maxHeld = (int) Math.max(maxHeld, held + batch.size());
             return true;
+        }
+
+        /** Hands the filled batch to the storing thread, first waiting while too many are in flight. */
+        void hand(ExecutorService storing) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            awaitStored(BATCHES_IN_FLIGHT - 1);
+            List<CallSnapshot> full = batch;
+            batch = new ArrayList<>(batchSize);
+            inFlight.add(storing.submit(() -> store(full, source)));
+            held += full.size();
+        }
+
+        /** Batches not started yet are dropped; a failed or abandoned scan is simply repeated. */
+        void dropWaiting() {
+            inFlight.forEach(pending -> pending.cancel(false));
+            inFlight.clear();
+        }
+
+        /** Waits until at most {@code left} batches are still being stored; rethrows what storing threw. */
+        void awaitStored(int left) {
+            while (inFlight.size() > left) {
+                Stored done;
+                try {
+                    done = inFlight.remove().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("discovery was interrupted", e);
+                } catch (ExecutionException e) {
+                    dropWaiting();
+                    if (e.getCause() instanceof RuntimeException failure) {
+                        throw failure;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+                held -= done.applied() + done.skipped();
+                applied += done.applied();
+                skipped += done.skipped();
+                compareNanos += done.compareNanos();
+                applyNanos += done.applyNanos();
+            }
         }
 
         Report report() {

@@ -1,63 +1,74 @@
 package io.callingboxgateway.upstream.poll;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.calls.CallSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import org.hibernate.Session;
 
 /** Read-only looks at the store, so discovery can skip what the reconciler would not change. */
 @ApplicationScoped
 public class StoredCalls {
 
-    /** Every upstream field of the call object, which is also its column name in {@code call}. */
-    static final String UPSTREAM_COLUMNS = """
-            agent_id, to_number, from_number, status, direction, answered_by, persona, instructions, prompt,
-            context, returns, result, result_status, result_error, language, webhook_url, webhook_status,
-            webhook_error, created_at, started_at, answered_at, ended_at, duration_seconds,
-            billed_duration_seconds, billing_amount_milli_cents, reservation_status, error_code, error_message,
-            hangup_cause, metadata, updated_at""";
+    private static final String UNCHANGED = """
+            select c.id
+            from unnest(cast(? as uuid[]), cast(cast(? as text[]) as timestamptz[]), cast(? as text[]),
+                        cast(? as text[]), cast(? as text[]))
+                 as listed (id, updated_at, status, result_status, webhook_status)
+            join call c on c.id = listed.id
+            where c.updated_at is not distinct from listed.updated_at
+              and c.status = listed.status
+              and c.result_status is not distinct from listed.result_status
+              and c.webhook_status is not distinct from listed.webhook_status
+            """;
 
     private final EntityManager em;
-    private final ObjectMapper json;
 
-    StoredCalls(EntityManager em, ObjectMapper json) {
+    StoredCalls(EntityManager em) {
         this.em = em;
-        this.json = json;
     }
 
     /**
-     * The ids of those {@code calls} the store already holds exactly as given, in one query. The
-     * comparison runs in PostgreSQL: the batch goes over as one JSON array, whose snake_case keys are
-     * the column names, and is compared column by column ({@code jsonb} columns by value), so no
-     * stored row is loaded into the JVM.
+     * The ids of those {@code calls} the store already holds in the version listed: the same upstream
+     * {@code updated_at} and the same status, result status and webhook status. CallingBox moves a
+     * call's {@code updated_at} with every change it makes, so an equal stamp means nothing new; the
+     * three axes the merge acts on are compared as well, so a call the store holds differently (a
+     * terminal conflict it resolved, say) always goes back to the reconciler, which decides. One query
+     * per batch, sent as five arrays: neither side writes, parses or loads whole calls, which is what
+     * keeps a poll of a long, mostly known list close to the cost of reading it.
      */
     @Transactional
-    @SuppressWarnings("unchecked")
-    public Set<UUID> identical(List<CallSnapshot> calls) {
+    public Set<UUID> unchanged(List<CallSnapshot> calls) {
         if (calls.isEmpty()) {
             return Set.of();
         }
-        String batch;
-        try {
-            batch = json.writeValueAsString(calls);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a call snapshot could not be written as JSON", e);
-        }
-        String columns = UPSTREAM_COLUMNS.replace("\n", " ");
-        List<UUID> same = em.createNativeQuery(
-                        "select c.id from jsonb_populate_recordset(null::call, cast(:batch as jsonb)) s"
-                                + " join call c on c.id = s.id"
-                                + " where row(" + prefixed("c", columns) + ") is not distinct from row("
-                                + prefixed("s", columns) + ")")
-                .setParameter("batch", batch)
-                .getResultList();
-        return new HashSet<>(same);
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(UNCHANGED)) {
+                query.setArray(1, connection.createArrayOf("uuid", column(calls, CallSnapshot::id)));
+                query.setArray(2, texts(connection, calls, c -> instant(c.updatedAt())));
+                query.setArray(3, texts(connection, calls, CallSnapshot::status));
+                query.setArray(4, texts(connection, calls, CallSnapshot::resultStatus));
+                query.setArray(5, texts(connection, calls, CallSnapshot::webhookStatus));
+                Set<UUID> same = new HashSet<>(calls.size() * 2);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        same.add(rows.getObject(1, UUID.class));
+                    }
+                }
+                return same;
+            }
+        });
     }
 
     @Transactional
@@ -66,12 +77,20 @@ public class StoredCalls {
                 em.createNativeQuery("select exists (select 1 from call)").getSingleResult();
     }
 
-    private static String prefixed(String alias, String columns) {
-        StringBuilder out = new StringBuilder();
-        for (String column : columns.split(",")) {
-            if (out.length() > 0) out.append(", ");
-            out.append(alias).append('.').append(column.strip());
+    private static Array texts(Connection connection, List<CallSnapshot> calls, Function<CallSnapshot, String> field)
+            throws SQLException {
+        return connection.createArrayOf("text", column(calls, field));
+    }
+
+    private static Object[] column(List<CallSnapshot> calls, Function<CallSnapshot, ?> field) {
+        Object[] values = new Object[calls.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = field.apply(calls.get(i));
         }
-        return out.toString();
+        return values;
+    }
+
+    private static String instant(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 }
