@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -141,6 +142,30 @@ class CallDiscoveryTest {
         assertNotNull(stored(justBelowMark.id()), "within the safety overlap below the mark");
         assertNull(stored(longBefore.id()), "below the mark minus the overlap: the scan stopped there");
         assertEquals(webhooked.createdAt(), lease.read().highWaterMark());
+    }
+
+    @Test
+    void aScanWhoseCallsCannotBeStoredFailsAndTheNextScanReadsThemAgain() {
+        CallSnapshot scanned = completed(UUID.randomUUID(), now.minus(Duration.ofHours(2)));
+        list(scanned);
+        discovery.discover(REPLICA, now, () -> true);
+        Instant mark = lease.read().highWaterMark();
+
+        CallSnapshot newer = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(5)));
+        // the first to_number is newer's; PostgreSQL stores no NUL character in text
+        String unstorable = UpstreamFixtures.json(json, List.of(newer, scanned))
+                .replaceFirst("\"to_number\":\"", "\"to_number\":\"\\\\u0000");
+        CallingBoxWireMock.server().resetAll();
+        CallingBoxWireMock.server().stubFor(get(urlPathEqualTo("/v1/calls")).willReturn(okJson(unstorable)));
+
+        assertThrows(RuntimeException.class, () -> discovery.discover(REPLICA, now.plusSeconds(30), () -> true));
+        assertEquals(mark, lease.read().highWaterMark(), "a failed scan does not move the mark");
+        assertNull(stored(newer.id()));
+
+        list(newer, scanned);
+        discovery.discover(REPLICA, now.plusSeconds(60), () -> true);
+        assertStored(newer, scanned);
+        assertEquals(newer.createdAt(), lease.read().highWaterMark());
     }
 
     private void list(CallSnapshot... calls) {
