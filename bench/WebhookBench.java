@@ -1,3 +1,9 @@
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,6 +64,7 @@ public class WebhookBench {
     WebhookBench(String base, String secret) {
         this.base = base;
         this.key = secret.getBytes(StandardCharsets.UTF_8);
+        this.connection = ThreadLocal.withInitial(() -> new Connection(URI.create(base)));
     }
 
     void throughput(int seconds, int clients) throws Exception {
@@ -173,13 +180,72 @@ public class WebhookBench {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
         String signature = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/webhooks/callingbox"))
-                .header("Content-Type", "application/json")
-                .header("CallingBox-Signature", "t=" + t + ",v1=" + signature)
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return connection.get().post("/webhooks/callingbox", "t=" + t + ",v1=" + signature, body);
+    }
+
+    /**
+     * One keep-alive HTTP/1.1 connection per sending thread, written and read with plain blocking
+     * sockets. The JDK's HttpClient costs the load generator several times the CPU of the requests
+     * themselves, and on two shared cores that CPU is taken from the gateway under test; pgbench's
+     * client, the baseline, costs next to nothing.
+     */
+    private final ThreadLocal<Connection> connection;
+
+    static final class Connection {
+        private final URI base;
+        private Socket socket;
+        private OutputStream out;
+        private InputStream in;
+
+        Connection(URI base) {
+            this.base = base;
+        }
+
+        int post(String path, String signature, String body) throws IOException {
+            if (socket == null) {
+                socket = new Socket(base.getHost(), base.getPort());
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(30_000);
+                out = new BufferedOutputStream(socket.getOutputStream(), 4096);
+                in = new BufferedInputStream(socket.getInputStream(), 4096);
+            }
+            byte[] payload = body.getBytes(StandardCharsets.UTF_8);
+            String head = "POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nContent-Type: application/json\r\nCallingBox-Signature: " + signature
+                    + "\r\nContent-Length: " + payload.length + "\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(payload);
+            out.flush();
+            return readResponse();
+        }
+
+        private int readResponse() throws IOException {
+            String statusLine = readLine();
+            int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
+            int length = 0;
+            boolean close = false;
+            for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) length = Integer.parseInt(lower.substring(15).strip());
+                if (lower.startsWith("connection:") && lower.contains("close")) close = true;
+                if (lower.startsWith("transfer-encoding:")) throw new IOException("chunked answers are not expected");
+            }
+            in.readNBytes(length);
+            if (close) {
+                socket.close();
+                socket = null;
+            }
+            return status;
+        }
+
+        private String readLine() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) throw new IOException("connection closed mid-answer");
+                if (b != '\r') line.append((char) b);
+            }
+            return line.toString();
+        }
     }
 
     private static double percentile(List<Long> nanos, int p) {

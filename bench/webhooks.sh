@@ -4,8 +4,9 @@
 #   bench/webhooks.sh
 #
 # 1. starts the packaged gateway on a fresh database ($BENCH_DB) on loopback, polling off;
-# 2. throughput: $BENCH_CLIENTS clients send signed webhooks back to back for $BENCH_SECONDS s (each
-#    call created, then moved to in_progress); prints webhooks/s and p50/p99;
+# 2. throughput: after $BENCH_WARMUP_SECONDS s of the same load to warm the JIT, $BENCH_CLIENTS
+#    clients send signed webhooks back to back for $BENCH_SECONDS s (each call created, then moved to
+#    in_progress) over keep-alive connections; prints webhooks/s and p50/p99;
 # 3. pgbench runs the same SQL the gateway issues per webhook (bench/webhooks-equivalent.sql) with
 #    the same number of clients for the same time, on the same database, in the same run; prints
 #    its rate and the ratio gateway/pgbench (goal >= 0.5);
@@ -17,6 +18,7 @@ set -euo pipefail
 
 : "${BENCH_DB:=callingbox_bench_webhooks}"
 : "${BENCH_SECONDS:=20}"
+: "${BENCH_WARMUP_SECONDS:=120}"
 : "${BENCH_CLIENTS:=8}"
 : "${BENCH_RATE:=100}"
 : "${BENCH_SSE_SECONDS:=30}"
@@ -30,8 +32,10 @@ bench_build_if_missing
 bench_recreate_db
 bench_start_gateway "CALLINGBOX_WEBHOOK_SECRETS=$secret" "CALLINGBOX_POLL_INTERVAL=off"
 
-log "warm-up"
-java "$root/bench/WebhookBench.java" throughput "$base_url" "$secret" 5 "$BENCH_CLIENTS" >/dev/null
+# A fresh JVM keeps compiling for minutes under this load on two cores: measured per thread, C2 took
+# 30% of the gateway's CPU from 60 to 80 s and 20% from 120 to 140 s. pgbench needs no warm-up.
+log "warm-up, $BENCH_WARMUP_SECONDS s"
+java "$root/bench/WebhookBench.java" throughput "$base_url" "$secret" "$BENCH_WARMUP_SECONDS" "$BENCH_CLIENTS" >/dev/null
 
 log "gateway: signed webhooks, $BENCH_CLIENTS clients, $BENCH_SECONDS s"
 gateway_line=$(java "$root/bench/WebhookBench.java" throughput "$base_url" "$secret" "$BENCH_SECONDS" "$BENCH_CLIENTS")

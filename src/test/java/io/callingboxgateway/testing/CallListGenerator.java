@@ -22,9 +22,14 @@ public class CallListGenerator implements ResponseTransformerV2 {
 
     /**
      * {@code count} calls, newest first, created {@code spacing} apart from {@code newest}; every
-     * {@code changedEvery}-th call (0: none) carries a later update than {@link #call} describes.
+     * {@code changedEvery}-th call (0: none) carries a later update, the later the higher the
+     * {@code revision}, so successive lists can each change the same calls again.
      */
-    public record Spec(int count, Instant newest, Duration spacing, int changedEvery) {}
+    public record Spec(int count, Instant newest, Duration spacing, int changedEvery, int revision) {
+        public Spec(int count, Instant newest, Duration spacing, int changedEvery) {
+            this(count, newest, spacing, changedEvery, 1);
+        }
+    }
 
     private static volatile Spec spec;
     private static final AtomicLong largestBodyServed = new AtomicLong();
@@ -78,35 +83,51 @@ public class CallListGenerator implements ResponseTransformerV2 {
                 .build();
     }
 
-    /** Call {@code index} of the list as CallingBox would send it. */
+    /**
+     * Call {@code index} of the list as CallingBox would send it. Appended piece by piece rather than
+     * formatted: the benchmark times reading this list, and the fake upstream should cost little of that.
+     */
     public static byte[] json(Spec listSpec, int index) {
         Instant created = listSpec.newest().minus(listSpec.spacing().multipliedBy(index));
         boolean changed = listSpec.changedEvery() > 0 && index % listSpec.changedEvery() == 0;
-        Instant updated = created.plusSeconds(changed ? 240 : 180);
-        String json = """
-                {"id":"%s","agent_id":"5b0f6a9e-2f43-4c8e-9d55-0a7f3c2b1e10","to_number":"+1555%07d",\
-                "from_number":"+15550001111","status":"completed","direction":"outbound","answered_by":"human",\
-                "persona":"Riley, a scheduling assistant","instructions":"Confirm the appointment time and ask \
-                whether the patient needs a reminder the day before.","prompt":null,\
-                "context":{"appointment":"2026-12-01T09:30:00Z","clinic":"Northside"},\
-                "returns":{"confirmed":"boolean","notes":"string"},"result":{"confirmed":true,"notes":"ok"},\
-                "result_status":"completed","result_error":null,"language":"en","webhook_url":null,\
-                "webhook_status":"delivered","webhook_error":null,"created_at":"%s","started_at":"%s",\
-                "answered_at":"%s","ended_at":"%s","duration_seconds":95,"billed_duration_seconds":%d,\
-                "billing_amount_milli_cents":%d,"reservation_status":"settled","error_code":null,\
-                "error_message":null,"hangup_cause":"normal_clearing","metadata":{"batch":"generated"},\
-                "updated_at":"%s"}""".formatted(
-                        id(index),
-                        index % 10_000_000,
-                        created,
-                        created.plusSeconds(2),
-                        created.plusSeconds(10),
-                        created.plusSeconds(105),
-                        changed ? 120 : 95,
-                        changed ? 10_000 : 7_917,
-                        updated);
-        return json.getBytes(StandardCharsets.UTF_8);
+        Instant updated = created.plusSeconds(changed ? 180 + 60L * listSpec.revision() : 180);
+        String number = Integer.toString(index % 10_000_000);
+        StringBuilder json = new StringBuilder(1400)
+                .append("{\"id\":\"")
+                .append(id(index))
+                .append("\",\"agent_id\":\"5b0f6a9e-2f43-4c8e-9d55-0a7f3c2b1e10\",\"to_number\":\"+1555")
+                .append("0000000", number.length(), 7)
+                .append(number)
+                .append(CALL_MIDDLE)
+                .append(created)
+                .append("\",\"started_at\":\"")
+                .append(created.plusSeconds(2))
+                .append("\",\"answered_at\":\"")
+                .append(created.plusSeconds(10))
+                .append("\",\"ended_at\":\"")
+                .append(created.plusSeconds(105))
+                .append("\",\"duration_seconds\":95,\"billed_duration_seconds\":")
+                .append(changed ? 120 : 95)
+                .append(",\"billing_amount_milli_cents\":")
+                .append(changed ? 10_000 + listSpec.revision() : 7_917)
+                .append(CALL_END)
+                .append(updated)
+                .append("\"}");
+        return json.toString().getBytes(StandardCharsets.UTF_8);
     }
+
+    private static final String CALL_MIDDLE = """
+            ","from_number":"+15550001111","status":"completed","direction":"outbound","answered_by":"human",\
+            "persona":"Riley, a scheduling assistant","instructions":"Confirm the appointment time and ask \
+            whether the patient needs a reminder the day before.","prompt":null,\
+            "context":{"appointment":"2026-12-01T09:30:00Z","clinic":"Northside"},\
+            "returns":{"confirmed":"boolean","notes":"string"},"result":{"confirmed":true,"notes":"ok"},\
+            "result_status":"completed","result_error":null,"language":"en","webhook_url":null,\
+            "webhook_status":"delivered","webhook_error":null,"created_at":\"""";
+
+    private static final String CALL_END = """
+            ,"reservation_status":"settled","error_code":null,"error_message":null,\
+            "hangup_cause":"normal_clearing","metadata":{"batch":"generated"},"updated_at":\"""";
 
     /** The list, produced one call at a time as it is read. */
     static final class ListStream extends InputStream {

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * its schema is then wiped and migrated afresh.
  *
  * <p>Either way the gateway reaches the database through a {@link TcpProxy}, so a test can cut the
- * database off ({@link #proxy()}) and prove what a real outage would do.
+ * database off ({@link #proxy()}) and prove what a real outage would do. Benchmarks set
+ * {@code -Dtest.db.direct=true} to connect directly, as a deployed gateway does: the relay costs every
+ * round trip a hop through two Java threads.
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
@@ -55,7 +57,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
             config.put("quarkus.datasource.username", "postgres");
             config.put("quarkus.datasource.password", "postgres");
         }
-        config.put("quarkus.datasource.jdbc.url", throughProxy(url));
+        config.put("quarkus.datasource.jdbc.url", Boolean.getBoolean("test.db.direct") ? url : throughProxy(url));
         return config;
     }
 
