@@ -3,6 +3,9 @@ package io.callingboxgateway.calls;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -68,6 +71,73 @@ public record CallSnapshot(
         if (toNumber == null) return "to_number";
         if (fromNumber == null) return "from_number";
         return null;
+    }
+
+    /**
+     * The first field that holds a NUL character (U+0000), or null. JSON allows one in any string;
+     * PostgreSQL stores it in neither text nor jsonb, so such a call cannot be stored as given.
+     */
+    public String fieldHoldingNul() {
+        Object[] values = {
+            toNumber,
+            fromNumber,
+            status,
+            direction,
+            answeredBy,
+            persona,
+            instructions,
+            prompt,
+            context,
+            returns,
+            result,
+            resultStatus,
+            resultError,
+            language,
+            webhookUrl,
+            webhookStatus,
+            webhookError,
+            reservationStatus,
+            errorCode,
+            errorMessage,
+            hangupCause,
+            metadata
+        };
+        for (int i = 0; i < values.length; i++) {
+            if (holdsNul(values[i])) {
+                return TEXT_FIELDS[i];
+            }
+        }
+        return null;
+    }
+
+    /** The wire names of the values {@link #fieldHoldingNul()} checks, in its order. */
+    private static final String[] TEXT_FIELDS = {
+        "to_number", "from_number", "status", "direction", "answered_by", "persona", "instructions", "prompt",
+        "context", "returns", "result", "result_status", "result_error", "language", "webhook_url", "webhook_status",
+        "webhook_error", "reservation_status", "error_code", "error_message", "hangup_cause", "metadata"
+    };
+
+    private static boolean holdsNul(Object value) {
+        if (value instanceof String text) {
+            return text.indexOf('\0') >= 0;
+        }
+        if (value instanceof JsonNode node) {
+            if (node.isTextual()) {
+                return holdsNul(node.textValue());
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (holdsNul(field.getKey()) || holdsNul(field.getValue())) {
+                    return true;
+                }
+            }
+            for (JsonNode element : node.isArray() ? node : List.<JsonNode>of()) {
+                if (holdsNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static JsonNode present(JsonNode node) {

@@ -130,6 +130,10 @@ public class Reconciler {
         if (missing != null) {
             throw new IllegalArgumentException("call snapshot without " + missing);
         }
+        String withNul = snapshot.fieldHoldingNul();
+        if (withNul != null) {
+            throw new IllegalArgumentException("call snapshot whose " + withNul + " holds a NUL character");
+        }
     }
 
     private static int lockKey(UUID id) {

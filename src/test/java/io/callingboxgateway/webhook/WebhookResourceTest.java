@@ -252,6 +252,15 @@ class WebhookResourceTest {
                 valid.replace("\"created_at\": \"2026-11-28T10:00:00Z\"", "\"created_at\": \"yesterday\""),
                 "data.call.created_at has a value of the wrong type or format"
             },
+            // valid JSON, but PostgreSQL stores no NUL character: refused before anything is written
+            {
+                valid.replace("\"instructions\": \"Confirm", "\"instructions\": \"\\u0000Confirm"),
+                "data.call.instructions holds a NUL character (\\u0000), which cannot be stored"
+            },
+            {
+                valid.replace("{\"order\": \"A-17\"}", "{\"order\": [\"A-17\\u0000\"]}"),
+                "data.call.metadata holds a NUL character (\\u0000), which cannot be stored"
+            },
         };
         for (String[] c : cases) {
             assertRefused(() -> post(c[0]), 400)

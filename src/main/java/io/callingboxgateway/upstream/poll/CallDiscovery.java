@@ -177,24 +177,41 @@ public class CallDiscovery {
         long started = System.nanoTime();
         Set<UUID> unchanged = stored.unchanged(batch);
         List<CallSnapshot> changed = new ArrayList<>();
+        long unstorable = 0;
         for (CallSnapshot call : batch) {
-            if (!unchanged.contains(call.id())) {
+            if (unchanged.contains(call.id())) {
+                continue;
+            }
+            String withNul = call.fieldHoldingNul();
+            if (withNul == null) {
                 changed.add(call);
+            } else {
+                // stored, it would fail its whole transaction, and every scan after it
+                LOG.warnf(
+                        "Listed call %s is skipped: its %s holds a NUL character, which cannot be stored",
+                        call.id(), withNul);
+                unstorable++;
             }
         }
         long compared = System.nanoTime();
-        count("skipped", batch.size() - changed.size());
+        long skipped = batch.size() - changed.size() - unstorable;
+        count("skipped", skipped);
+        count("invalid", unstorable);
         for (int from = 0; from < changed.size(); from += CALLS_PER_COMMIT) {
             List<CallSnapshot> chunk = changed.subList(from, Math.min(changed.size(), from + CALLS_PER_COMMIT));
             applyLazilyDurable(chunk, source);
             count("applied", chunk.size());
         }
-        return new Stored(
-                changed.size(), batch.size() - changed.size(), compared - started, System.nanoTime() - compared);
+        return new Stored(changed.size(), skipped, unstorable, compared - started, System.nanoTime() - compared);
     }
 
     /** What storing one batch did. */
-    private record Stored(long applied, long skipped, long compareNanos, long applyNanos) {}
+    private record Stored(long applied, long skipped, long invalid, long compareNanos, long applyNanos) {
+
+        long calls() {
+            return applied + skipped + invalid;
+        }
+    }
 
     /**
      * A few calls, one transaction, committed without waiting for the WAL flush. Safe for polled data:
@@ -342,7 +359,8 @@ public class CallDiscovery {
                     }
                     throw new IllegalStateException(e.getCause());
                 }
-                held -= done.applied() + done.skipped();
+                held -= done.calls();
+                invalid += done.invalid();
                 applied += done.applied();
                 skipped += done.skipped();
                 compareNanos += done.compareNanos();

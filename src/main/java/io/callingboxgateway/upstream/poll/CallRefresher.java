@@ -101,6 +101,14 @@ public class CallRefresher {
                             + (missingField != null ? missingField : "id"),
                     null);
         }
+        String withNul = call.fieldHoldingNul();
+        if (withNul != null) {
+            throw new UpstreamException(
+                    UpstreamException.Kind.BAD_RESPONSE,
+                    "GET /v1/calls/" + id + " answered a call whose " + withNul
+                            + " holds a NUL character, which cannot be stored",
+                    null);
+        }
         Outcome outcome = reconciler.apply(call, Source.POLL, null);
         boolean changed = outcome == Outcome.CREATED || outcome == Outcome.APPLIED;
         RefreshSchedule.Next next = schedule.recordRead(id, changed, now, interval(), config.refreshCapFactor());

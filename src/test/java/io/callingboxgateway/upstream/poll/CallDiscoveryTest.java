@@ -145,6 +145,25 @@ class CallDiscoveryTest {
     }
 
     @Test
+    void aListedCallWithTextPostgreSqlCannotStoreIsSkippedAndTheRestAreStored() {
+        CallSnapshot fine = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(1)));
+        CallSnapshot unstorable = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(5)));
+        // the second to_number is unstorable's; PostgreSQL stores no NUL character in text
+        String body = UpstreamFixtures.json(json, List.of(fine, unstorable))
+                .replaceFirst("(\"to_number\":\"[^\"]*\".*?\"to_number\":\")", "$1\\\\u0000");
+        CallingBoxWireMock.server().stubFor(get(urlPathEqualTo("/v1/calls")).willReturn(okJson(body)));
+
+        CallDiscovery.Report report = discovery.discover(REPLICA, now, () -> true);
+
+        assertEquals(2, report.read());
+        assertEquals(1, report.applied());
+        assertEquals(1, report.invalid());
+        assertStored(fine);
+        assertNull(stored(unstorable.id()));
+        assertEquals(fine.createdAt(), lease.read().highWaterMark(), "one bad call does not hold up discovery");
+    }
+
+    @Test
     void aScanWhoseCallsCannotBeStoredFailsAndTheNextScanReadsThemAgain() {
         CallSnapshot scanned = completed(UUID.randomUUID(), now.minus(Duration.ofHours(2)));
         list(scanned);
@@ -152,20 +171,35 @@ class CallDiscoveryTest {
         Instant mark = lease.read().highWaterMark();
 
         CallSnapshot newer = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(5)));
-        // the first to_number is newer's; PostgreSQL stores no NUL character in text
-        String unstorable = UpstreamFixtures.json(json, List.of(newer, scanned))
-                .replaceFirst("\"to_number\":\"", "\"to_number\":\"\\\\u0000");
-        CallingBoxWireMock.server().resetAll();
-        CallingBoxWireMock.server().stubFor(get(urlPathEqualTo("/v1/calls")).willReturn(okJson(unstorable)));
-
-        assertThrows(RuntimeException.class, () -> discovery.discover(REPLICA, now.plusSeconds(30), () -> true));
+        list(newer, scanned);
+        refuseInsertsOfCalls(true);
+        try {
+            assertThrows(RuntimeException.class, () -> discovery.discover(REPLICA, now.plusSeconds(30), () -> true));
+        } finally {
+            refuseInsertsOfCalls(false);
+        }
         assertEquals(mark, lease.read().highWaterMark(), "a failed scan does not move the mark");
         assertNull(stored(newer.id()));
 
-        list(newer, scanned);
         discovery.discover(REPLICA, now.plusSeconds(60), () -> true);
         assertStored(newer, scanned);
         assertEquals(newer.createdAt(), lease.read().highWaterMark());
+    }
+
+    /** A database that refuses the statement, as a full disk or a failing constraint would. */
+    private void refuseInsertsOfCalls(boolean refuse) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (refuse) {
+                em.createNativeQuery("""
+                                create function refuse_call() returns trigger language plpgsql as $$
+                                begin raise exception 'refused by the test'; end $$""").executeUpdate();
+                em.createNativeQuery("""
+                                create trigger refuse_call before insert on call
+                                for each row execute function refuse_call()""").executeUpdate();
+            } else {
+                em.createNativeQuery("drop function refuse_call() cascade").executeUpdate();
+            }
+        });
     }
 
     private void list(CallSnapshot... calls) {
