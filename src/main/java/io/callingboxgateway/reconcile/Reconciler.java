@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -158,7 +159,7 @@ public class Reconciler {
         em.flush();
         ArrayNode events = json.createArrayNode();
         byType.forEach((type, changes) -> events.addObject().put("type", type).set("changes", changesJson(changes)));
-        long firstId = ((Number) em.createNativeQuery("""
+        long firstId = ((Number) withDecision(decision, em.createNativeQuery("""
                                 with seq as (
                                     update event_sequence set last_id = last_id + :n returning last_id - :n as before),
                                 events as (
@@ -174,7 +175,7 @@ public class Reconciler {
                                     :updatedAt, seq.before + 1, :now
                                 from seq
                                 returning first_event_id
-                                """)
+                                """))
                         .setParameter("n", byType.size())
                         .setParameter("seqBefore", call.lastEventSeq - byType.size())
                         .setParameter("missed", missed)
@@ -182,14 +183,6 @@ public class Reconciler {
                         .setParameter("events", write(events))
                         // Serialised once, written as jsonb by the database: no tree, no entity, for the hot path.
                         .setParameter("call", write(CallView.of(call)))
-                        .setParameter("callId", call.id)
-                        .setParameter("source", decision.source().wireName())
-                        .setParameter("eventId", decision.upstreamEventId())
-                        .setParameter("outcome", outcomeName(decision))
-                        .setParameter("fields", changedFields(decision))
-                        .setParameter("status", decision.snapshot().status())
-                        .setParameter("updatedAt", decision.snapshot().updatedAt())
-                        .setParameter("now", decision.now())
                         .getSingleResult())
                 .longValue();
         // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events are readable.
@@ -198,29 +191,27 @@ public class Reconciler {
 
     /** A snapshot that changed nothing is logged all the same, with its outcome. */
     private void recordDecision(Decision decision) {
-        em.createNativeQuery("""
+        withDecision(decision, em.createNativeQuery("""
                         insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
                             snapshot_status, snapshot_updated_at, first_event_id, decided_at)
                         values (:callId, :source, :eventId, :outcome, cast(:fields as text[]), :status, :updatedAt,
                             null, :now)
-                        """)
+                        """)).executeUpdate();
+    }
+
+    /** Binds the decision log's values, named alike in both statements that write it. */
+    private static Query withDecision(Decision decision, Query statement) {
+        return statement
                 .setParameter("callId", decision.snapshot().id())
                 .setParameter("source", decision.source().wireName())
                 .setParameter("eventId", decision.upstreamEventId())
-                .setParameter("outcome", outcomeName(decision))
-                .setParameter("fields", changedFields(decision))
+                .setParameter("outcome", decision.result().outcome().name().toLowerCase())
+                .setParameter(
+                        "fields",
+                        "{" + String.join(",", decision.result().changes().keySet()) + "}")
                 .setParameter("status", decision.snapshot().status())
                 .setParameter("updatedAt", decision.snapshot().updatedAt())
-                .setParameter("now", decision.now())
-                .executeUpdate();
-    }
-
-    private static String outcomeName(Decision decision) {
-        return decision.result().outcome().name().toLowerCase();
-    }
-
-    private static String changedFields(Decision decision) {
-        return "{" + String.join(",", decision.result().changes().keySet()) + "}";
+                .setParameter("now", decision.now());
     }
 
     /**
