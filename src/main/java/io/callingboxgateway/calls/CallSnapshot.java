@@ -74,10 +74,11 @@ public record CallSnapshot(
     }
 
     /**
-     * The first field that holds a NUL character (U+0000), or null. JSON allows one in any string;
-     * PostgreSQL stores it in neither text nor jsonb, so such a call cannot be stored as given.
+     * Why this call cannot be stored as given, naming the field, or null when it can. JSON allows what
+     * PostgreSQL refuses: a NUL character (U+0000) in any string, which neither text nor jsonb holds,
+     * and dates beyond the range of timestamptz (4714 BC to 294276 AD), which a Java Instant holds.
      */
-    public String fieldHoldingNul() {
+    public String unstorableField() {
         Object[] values = {
             toNumber,
             fromNumber,
@@ -104,13 +105,30 @@ public record CallSnapshot(
         };
         for (int i = 0; i < values.length; i++) {
             if (holdsNul(values[i])) {
-                return TEXT_FIELDS[i];
+                return TEXT_FIELDS[i] + " holds a NUL character (\\u0000)";
+            }
+        }
+        Instant[] times = {createdAt, startedAt, answeredAt, endedAt, updatedAt};
+        for (int i = 0; i < times.length; i++) {
+            if (times[i] != null && !isStorable(times[i])) {
+                return TIME_FIELDS[i] + " lies outside the dates PostgreSQL stores (4714 BC to 294276 AD)";
             }
         }
         return null;
     }
 
-    /** The wire names of the values {@link #fieldHoldingNul()} checks, in its order. */
+    /** Whether PostgreSQL's timestamptz holds this instant. */
+    public static boolean isStorable(Instant instant) {
+        return !instant.isBefore(EARLIEST_STORABLE) && !instant.isAfter(LATEST_STORABLE);
+    }
+
+    private static final Instant EARLIEST_STORABLE = Instant.parse("-4713-11-24T00:00:00Z");
+    private static final Instant LATEST_STORABLE = Instant.parse("+294276-12-31T23:59:59.999999Z");
+
+    /** The wire names of the timestamps {@link #unstorableField()} checks, in its order. */
+    private static final String[] TIME_FIELDS = {"created_at", "started_at", "answered_at", "ended_at", "updated_at"};
+
+    /** The wire names of the texts {@link #unstorableField()} checks, in its order. */
     private static final String[] TEXT_FIELDS = {
         "to_number", "from_number", "status", "direction", "answered_by", "persona", "instructions", "prompt",
         "context", "returns", "result", "result_status", "result_error", "language", "webhook_url", "webhook_status",

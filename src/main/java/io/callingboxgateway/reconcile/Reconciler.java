@@ -131,9 +131,9 @@ public class Reconciler {
         if (missing != null) {
             throw new IllegalArgumentException("call snapshot without " + missing);
         }
-        String withNul = snapshot.fieldHoldingNul();
-        if (withNul != null) {
-            throw new IllegalArgumentException("call snapshot whose " + withNul + " holds a NUL character");
+        String unstorable = snapshot.unstorableField();
+        if (unstorable != null) {
+            throw new IllegalArgumentException("call snapshot whose " + unstorable);
         }
     }
 

@@ -65,10 +65,9 @@ public record WebhookEnvelope(UUID id, String type, Long created, String apiVers
         if (missing != null) {
             throw WebhookProblems.malformed(missing + " is missing");
         }
-        String withNul = envelope.data().call().fieldHoldingNul();
-        if (withNul != null) {
-            throw WebhookProblems.malformed(
-                    "data.call." + withNul + " holds a NUL character (\\u0000), which cannot be stored");
+        String unstorable = envelope.data().call().unstorableField();
+        if (unstorable != null) {
+            throw WebhookProblems.malformed("data.call." + unstorable + ", so the call cannot be stored");
         }
         return envelope;
     }

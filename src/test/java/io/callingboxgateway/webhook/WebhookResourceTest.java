@@ -255,11 +255,18 @@ class WebhookResourceTest {
             // valid JSON, but PostgreSQL stores no NUL character: refused before anything is written
             {
                 valid.replace("\"instructions\": \"Confirm", "\"instructions\": \"\\u0000Confirm"),
-                "data.call.instructions holds a NUL character (\\u0000), which cannot be stored"
+                "data.call.instructions holds a NUL character (\\u0000), so the call cannot be stored"
             },
             {
                 valid.replace("{\"order\": \"A-17\"}", "{\"order\": [\"A-17\\u0000\"]}"),
-                "data.call.metadata holds a NUL character (\\u0000), which cannot be stored"
+                "data.call.metadata holds a NUL character (\\u0000), so the call cannot be stored"
+            },
+            // a date Java reads but timestamptz does not hold
+            {
+                valid.replace(
+                        "\"created_at\": \"2026-11-28T10:00:00Z\"", "\"created_at\": \"+295000-01-01T00:00:00Z\""),
+                "data.call.created_at lies outside the dates PostgreSQL stores (4714 BC to 294276 AD), so the call"
+                        + " cannot be stored"
             },
         };
         for (String[] c : cases) {

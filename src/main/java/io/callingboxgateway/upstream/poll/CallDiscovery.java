@@ -182,14 +182,12 @@ public class CallDiscovery {
             if (unchanged.contains(call.id())) {
                 continue;
             }
-            String withNul = call.fieldHoldingNul();
-            if (withNul == null) {
+            String why = call.unstorableField();
+            if (why == null) {
                 changed.add(call);
             } else {
                 // stored, it would fail its whole transaction, and every scan after it
-                LOG.warnf(
-                        "Listed call %s is skipped: its %s holds a NUL character, which cannot be stored",
-                        call.id(), withNul);
+                LOG.warnf("Listed call %s is skipped: its %s, so it cannot be stored", call.id(), why);
                 unstorable++;
             }
         }
@@ -298,7 +296,8 @@ public class CallDiscovery {
         boolean accept(CallSnapshot call, Instant stopBelow, Instant backfillCutoff) {
             read++;
             count("read");
-            if (call.missingRequiredField() != null) {
+            // a created_at PostgreSQL cannot hold would end up as the high-water mark, failing every scan
+            if (call.missingRequiredField() != null || !CallSnapshot.isStorable(call.createdAt())) {
                 invalid++;
                 count("invalid");
                 return true;

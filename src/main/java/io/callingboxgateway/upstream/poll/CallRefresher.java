@@ -101,12 +101,11 @@ public class CallRefresher {
                             + (missingField != null ? missingField : "id"),
                     null);
         }
-        String withNul = call.fieldHoldingNul();
-        if (withNul != null) {
+        String unstorable = call.unstorableField();
+        if (unstorable != null) {
             throw new UpstreamException(
                     UpstreamException.Kind.BAD_RESPONSE,
-                    "GET /v1/calls/" + id + " answered a call whose " + withNul
-                            + " holds a NUL character, which cannot be stored",
+                    "GET /v1/calls/" + id + " answered a call whose " + unstorable + ", so the call cannot be stored",
                     null);
         }
         Outcome outcome = reconciler.apply(call, Source.POLL, null);

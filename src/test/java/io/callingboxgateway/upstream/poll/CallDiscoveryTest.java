@@ -145,22 +145,26 @@ class CallDiscoveryTest {
     }
 
     @Test
-    void aListedCallWithTextPostgreSqlCannotStoreIsSkippedAndTheRestAreStored() {
+    void listedCallsPostgreSqlCannotStoreAreSkippedAndTheRestAreStored() {
+        CallSnapshot farFuture = completed(UUID.randomUUID(), now.minus(Duration.ofSeconds(30)));
         CallSnapshot fine = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(1)));
-        CallSnapshot unstorable = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(5)));
-        // the second to_number is unstorable's; PostgreSQL stores no NUL character in text
-        String body = UpstreamFixtures.json(json, List.of(fine, unstorable))
-                .replaceFirst("(\"to_number\":\"[^\"]*\".*?\"to_number\":\")", "$1\\\\u0000");
+        CallSnapshot withNul = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(5)));
+        String body = UpstreamFixtures.json(json, List.of(farFuture, fine, withNul))
+                // the first created_at is farFuture's: beyond timestamptz, so it must not become the mark
+                .replaceFirst("\"created_at\":\"[^\"]+\"", "\"created_at\":\"+295000-01-01T00:00:00Z\"")
+                // the third to_number is withNul's; PostgreSQL stores no NUL character in text
+                .replaceFirst("((?:.*?\"to_number\":\"){3})", "$1\\\\u0000");
         CallingBoxWireMock.server().stubFor(get(urlPathEqualTo("/v1/calls")).willReturn(okJson(body)));
 
         CallDiscovery.Report report = discovery.discover(REPLICA, now, () -> true);
 
-        assertEquals(2, report.read());
+        assertEquals(3, report.read());
         assertEquals(1, report.applied());
-        assertEquals(1, report.invalid());
+        assertEquals(2, report.invalid());
         assertStored(fine);
-        assertNull(stored(unstorable.id()));
-        assertEquals(fine.createdAt(), lease.read().highWaterMark(), "one bad call does not hold up discovery");
+        assertNull(stored(farFuture.id()));
+        assertNull(stored(withNul.id()));
+        assertEquals(fine.createdAt(), lease.read().highWaterMark(), "bad calls do not hold up discovery");
     }
 
     @Test
