@@ -69,8 +69,11 @@ public class CallSimulator {
         }
     }
 
-    /** {@code POST /v1/calls}: dispatches an outbound call from the sandbox's outbound agent. */
-    SimulatedCall place(CallRequest request) {
+    /**
+     * {@code POST /v1/calls}: dispatches an outbound call from the sandbox's outbound agent, and answers
+     * the call object as placed (queued): with a compressed clock its life may move on at once.
+     */
+    ObjectNode place(CallRequest request) {
         SandboxAgent agent = SandboxAgent.byId(request.agentId());
         if (agent == null) {
             throw CallingBoxError.badRequest("agent " + request.agentId() + " not found");
@@ -96,7 +99,7 @@ public class CallSimulator {
         call.metadata = request.metadata() != null ? request.metadata() : JsonNodeFactory.instance.objectNode();
         call.webhookUrl = request.webhookUrl();
         call.webhookStatus = request.webhookUrl() == null ? "none" : "pending";
-        return start(call, agent);
+        return start(call, agent).placed();
     }
 
     /** A call rings the sandbox's inbound number and its inbound agent answers. */
@@ -109,17 +112,18 @@ public class CallSimulator {
         call.prompt = agent.prompt(agent.instructions);
         call.metadata = JsonNodeFactory.instance.objectNode();
         call.webhookStatus = "none";
-        return start(call, agent);
+        return start(call, agent).call();
     }
 
     /** One call of the trickle: mostly outbound calls to fictional numbers, some inbound ones. */
-    SimulatedCall placeSynthetic() {
+    void placeSynthetic() {
         if (random.chance(config.trickle().inboundShare())) {
-            return receiveInbound();
+            receiveInbound();
+            return;
         }
         ObjectNode context = JsonNodeFactory.instance.objectNode().put("customer_name", random.pick(CUSTOMERS));
         ObjectNode metadata = JsonNodeFactory.instance.objectNode().put("origin", "sandbox-trickle");
-        return place(new CallRequest(
+        place(new CallRequest(
                 SandboxDefaults.OUTBOUND_AGENT_ID, fictionalNumber(), null, null, context, metadata, null));
     }
 
@@ -154,15 +158,20 @@ public class CallSimulator {
         return call;
     }
 
-    private SimulatedCall start(SimulatedCall call, SandboxAgent agent) {
+    private Started start(SimulatedCall call, SandboxAgent agent) {
         List<Step> steps = plan(call, agent);
+        ObjectNode placed;
         synchronized (call) {
             calls.put(call.id, call);
             webhooks.emit(call, "call.queued");
+            placed = call.toJson();
         }
         run(call, steps, 0);
-        return call;
+        return new Started(call, placed);
     }
+
+    /** A call whose life has begun, and its call object as it was when placed. */
+    private record Started(SimulatedCall call, ObjectNode placed) {}
 
     private record Step(Duration after, BiConsumer<SimulatedCall, Instant> change, String event) {}
 

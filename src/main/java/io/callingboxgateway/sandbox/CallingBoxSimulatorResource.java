@@ -65,8 +65,9 @@ public class CallingBoxSimulatorResource {
     @Operation(summary = "Dispatch an outbound call from an agent")
     public Response place(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
         authorize(authorization);
-        SimulatedCall call = simulator.place(CallRequest.parse(parse(body)));
-        return Response.status(201).entity(call.toJson()).build();
+        return Response.status(201)
+                .entity(simulator.place(CallRequest.parse(parse(body))))
+                .build();
     }
 
     @GET
