@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,7 +29,18 @@ public final class PushSignature {
         return PREFIX + Base64.getEncoder().encodeToString(key);
     }
 
-    /** @return the {@code webhook-signature} header value, {@code v1,<base64 HMAC-SHA256 of id.timestamp.body>} */
+    /**
+     * @param secrets the current secret first, then any still in their grace period after a rotation
+     * @return the {@code webhook-signature} header value: one {@code v1,<signature>} per secret, space
+     *     separated as Standard Webhooks allows, so a receiver that knows any one of them can verify
+     */
+    public static String header(List<String> secrets, String webhookId, long timestamp, byte[] body) {
+        return secrets.stream()
+                .map(secret -> sign(secret, webhookId, timestamp, body))
+                .collect(Collectors.joining(" "));
+    }
+
+    /** @return one signature, {@code v1,<base64 HMAC-SHA256 of id.timestamp.body>} */
     public static String sign(String secret, String webhookId, long timestamp, byte[] body) {
         byte[] key = Base64.getDecoder().decode(secret.substring(PREFIX.length()));
         try {

@@ -1,6 +1,7 @@
 package io.callingboxgateway.subscriptions;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -35,8 +36,20 @@ public class Subscription extends PanacheEntityBase {
     public String description;
     public boolean enabled;
 
-    /** Never logged, never shown after creation. */
-    public String signingSecret;
+    /**
+     * The signing secret as stored before encryption at rest (V55): the gateway encrypts it at
+     * startup and empties this column. Never logged, never shown.
+     */
+    @Column(name = "signing_secret")
+    public String plainSigningSecret;
+
+    /** The signing secret, sealed by {@code SigningSecrets}; shown only in the answer that issued it. */
+    public byte[] signingSecretEncrypted;
+
+    /** The secret the last rotation replaced, sealed; pushes carry its signature too until it expires. */
+    public byte[] previousSecretEncrypted;
+
+    public Instant previousSecretExpiresAt;
 
     public long position;
     public int attempts;

@@ -15,6 +15,13 @@ public interface SubscriptionConfig {
      */
     Optional<List<String>> allowedHosts();
 
+    /**
+     * After a secret rotation, how long pushes are signed with the replaced secret too (0: at once only
+     * with the new one).
+     */
+    @WithDefault("24h")
+    Duration secretGrace();
+
     /** How long one delivery attempt may take, from connecting to the response status, before it counts as failed. */
     @WithDefault("10s")
     Duration attemptTimeout();

@@ -89,6 +89,17 @@ public class SubscriptionResource {
         return Response.accepted(moved).build();
     }
 
+    @POST
+    @Path("/{id}/rotate-secret")
+    @Operation(
+            summary = "Issue a new signing secret, shown only in this answer",
+            description = "Until previous_secret_expires_at, each push carries signatures with both the new and"
+                    + " the replaced secret (space-separated in webhook-signature), so the subscriber can switch"
+                    + " without losing a push")
+    public SecretRotation rotateSecret(@PathParam("id") String id) {
+        return subscriptions.rotateSecret(uuid(id)).orElseThrow(() -> notFound(id));
+    }
+
     @GET
     @Path("/{id}/dead_letters")
     @Operation(summary = "Events given up on after the maximum number of attempts, oldest first")

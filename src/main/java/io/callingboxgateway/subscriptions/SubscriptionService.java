@@ -5,12 +5,14 @@ import io.callingboxgateway.events.EventFilter;
 import io.callingboxgateway.problem.Problem;
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
+import io.callingboxgateway.subscriptions.secrets.SigningSecrets;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -32,11 +34,15 @@ public class SubscriptionService {
     private final EntityManager em;
     private final EventFeed feed;
     private final SubscriberUrlPolicy urls;
+    private final SigningSecrets secrets;
+    private final Duration secretGrace;
 
-    SubscriptionService(EntityManager em, EventFeed feed, SubscriptionConfig config) {
+    SubscriptionService(EntityManager em, EventFeed feed, SubscriptionConfig config, SigningSecrets secrets) {
         this.em = em;
         this.feed = feed;
         this.urls = SubscriberUrlPolicy.from(config);
+        this.secrets = secrets;
+        this.secretGrace = config.secretGrace();
     }
 
     /** A new subscription receives the events committed after it was created. */
@@ -55,13 +61,14 @@ public class SubscriptionService {
             s.disabledReason = DISABLED_BY_REQUEST;
             s.disabledAt = now;
         }
-        s.signingSecret = PushSignature.newSecret();
+        String secret = PushSignature.newSecret();
+        s.signingSecretEncrypted = secrets.seal(s.id, secret);
         s.position = feed.head();
         s.nextAttemptAt = now;
         s.createdAt = now;
         s.updatedAt = now;
         s.persist();
-        return SubscriptionView.withSecret(s, s.position, now);
+        return SubscriptionView.withSecret(s, s.position, now, secret);
     }
 
     public SubscriptionList list() {
@@ -113,6 +120,34 @@ public class SubscriptionService {
         }
         s.updatedAt = now;
         return Optional.of(SubscriptionView.of(s, feed.head(), now));
+    }
+
+    /**
+     * Issues a new signing secret. The one it replaces keeps signing pushes, beside the new one, for
+     * the grace period, so a subscriber can switch without losing a push; a rotation within the grace
+     * period drops the older one. Bumps the version, so a delivery in flight stops and the next claim
+     * signs with both.
+     */
+    @Transactional
+    public Optional<SecretRotation> rotateSecret(UUID id) {
+        Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (s == null) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        String secret = PushSignature.newSecret();
+        boolean grace = !secretGrace.isNegative() && !secretGrace.isZero();
+        s.previousSecretEncrypted = grace ? currentSealed(s) : null;
+        s.previousSecretExpiresAt = grace ? now.plus(secretGrace) : null;
+        s.signingSecretEncrypted = secrets.seal(s.id, secret);
+        s.plainSigningSecret = null;
+        s.updatedAt = now;
+        return Optional.of(new SecretRotation(s.id, secret, s.previousSecretExpiresAt));
+    }
+
+    /** The current secret sealed; one still in plain text (not yet encrypted at startup) is sealed now. */
+    private byte[] currentSealed(Subscription s) {
+        return s.signingSecretEncrypted != null ? s.signingSecretEncrypted : secrets.seal(s.id, s.plainSigningSecret);
     }
 
     @Transactional

@@ -38,8 +38,8 @@ public record SubscriptionView(
         return of(s, head, now, null);
     }
 
-    static SubscriptionView withSecret(Subscription s, long head, Instant now) {
-        return of(s, head, now, s.signingSecret);
+    static SubscriptionView withSecret(Subscription s, long head, Instant now, String secret) {
+        return of(s, head, now, secret);
     }
 
     private static SubscriptionView of(Subscription s, long head, Instant now, String secret) {
@@ -61,5 +61,10 @@ public record SubscriptionView(
                 s.lastError,
                 s.lastResponseStatus,
                 secret);
+    }
+
+    @Override
+    public String toString() {
+        return "SubscriptionView[" + id + " " + url + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions.delivery;
 
+import io.callingboxgateway.subscriptions.PushSignature;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -10,6 +11,10 @@ import java.util.UUID;
  * and nobody edited the subscription meanwhile. {@code owner} names one claim, not just the replica
  * (for example {@code gateway-7c9/1a2b3c4d#812}): a replica that claims the same subscription again
  * must not be able to release the newer claim with the older one.
+ *
+ * @param signingSecret the current secret, decrypted
+ * @param previousSecret the secret a rotation replaced, or null
+ * @param previousSecretExpiresAt until when pushes are signed with {@code previousSecret} too
  */
 public record Claim(
         UUID subscriptionId,
@@ -18,8 +23,24 @@ public record Claim(
         String url,
         List<String> eventTypes,
         String signingSecret,
+        String previousSecret,
+        Instant previousSecretExpiresAt,
         long position,
         Instant leaseUntil) {
+
+    /**
+     * The {@code webhook-signature} of one push: signed with the current secret, and with the replaced
+     * one while its grace period runs at {@code timestamp} (a claim can outlive the grace period).
+     */
+    public String signature(String webhookId, long timestamp, byte[] body) {
+        return PushSignature.header(secretsAt(Instant.ofEpochSecond(timestamp)), webhookId, timestamp, body);
+    }
+
+    List<String> secretsAt(Instant at) {
+        boolean inGrace =
+                previousSecret != null && previousSecretExpiresAt != null && at.isBefore(previousSecretExpiresAt);
+        return inGrace ? List.of(signingSecret, previousSecret) : List.of(signingSecret);
+    }
 
     @Override
     public String toString() {

@@ -5,11 +5,14 @@ import io.callingboxgateway.events.EventFilter;
 import io.callingboxgateway.events.EventPage;
 import io.callingboxgateway.subscriptions.Subscription;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
+import io.callingboxgateway.subscriptions.secrets.SecretBox;
+import io.callingboxgateway.subscriptions.secrets.SigningSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
@@ -27,16 +30,19 @@ import org.jboss.logging.Logger;
 public class DeliveryLedger {
 
     private static final Logger LOG = Logger.getLogger(DeliveryLedger.class);
+    private static final Duration UNREADABLE_SECRET_PAUSE = Duration.ofMinutes(1);
 
     private final EntityManager em;
     private final EventFeed feed;
     private final SubscriptionConfig config;
     private final RetrySchedule retries;
+    private final SigningSecrets secrets;
 
-    DeliveryLedger(EntityManager em, EventFeed feed, SubscriptionConfig config) {
+    DeliveryLedger(EntityManager em, EventFeed feed, SubscriptionConfig config, SigningSecrets secrets) {
         this.em = em;
         this.feed = feed;
         this.config = config;
+        this.secrets = secrets;
         this.retries = new RetrySchedule(
                 config.backoffBase(), config.backoffMax(), config.retryAfterMax(), RandomGenerator.getDefault());
     }
@@ -71,10 +77,55 @@ public class DeliveryLedger {
             return List.of();
         }
         List<Subscription> claimed = Subscription.list("id in ?1", ids);
-        return claimed.stream()
-                .map(s -> new Claim(
-                        s.id, owner, s.version, s.url, List.copyOf(s.eventTypes), s.signingSecret, s.position, until))
-                .toList();
+        List<Claim> claims = new ArrayList<>();
+        for (Subscription s : claimed) {
+            try {
+                claims.add(claimOf(s, owner, until, now));
+            } catch (SecretBox.Unreadable e) {
+                setAsideUnreadable(s.id, now);
+            }
+        }
+        return claims;
+    }
+
+    private Claim claimOf(Subscription s, String owner, Instant until, Instant now) {
+        // A row written by an older replica may still hold its secret in plain text.
+        String current =
+                s.signingSecretEncrypted != null ? secrets.open(s.id, s.signingSecretEncrypted) : s.plainSigningSecret;
+        boolean inGrace = s.previousSecretEncrypted != null
+                && s.previousSecretExpiresAt != null
+                && s.previousSecretExpiresAt.isAfter(now);
+        return new Claim(
+                s.id,
+                owner,
+                s.version,
+                s.url,
+                List.copyOf(s.eventTypes),
+                current,
+                inGrace ? secrets.open(s.id, s.previousSecretEncrypted) : null,
+                inGrace ? s.previousSecretExpiresAt : null,
+                s.position,
+                until);
+    }
+
+    /**
+     * A secret no key here can open (the key was changed or removed) cannot sign a push: the claim is
+     * given back with the reason recorded, and tried again in a minute, without holding up the others.
+     */
+    private void setAsideUnreadable(UUID id, Instant now) {
+        LOG.warnf(
+                "Subscription %s: its signing secret cannot be decrypted with the configured key (was"
+                        + " GATEWAY_SECRETS_KEY changed or removed?); not delivering until it can, or the secret is"
+                        + " rotated",
+                id);
+        sql("""
+                        update subscription set lease_owner = null, lease_until = null, next_attempt_at = :next,
+                            last_error = :error
+                        where id = :id""")
+                .setParameter("next", now.plus(UNREADABLE_SECRET_PAUSE))
+                .setParameter("error", "signing secret cannot be decrypted: check GATEWAY_SECRETS_KEY")
+                .setParameter("id", id)
+                .executeUpdate();
     }
 
     /** Every event at or below this id was deleted by retention. */

@@ -3,7 +3,6 @@ package io.callingboxgateway.subscriptions.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.events.EventView;
-import io.callingboxgateway.subscriptions.PushSignature;
 import io.callingboxgateway.subscriptions.SubscriberUrlPolicy;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,7 +62,7 @@ public class SubscriberClient {
                 .header("User-Agent", "callingbox-gateway")
                 .header("webhook-id", id)
                 .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", PushSignature.sign(claim.signingSecret(), id, timestamp, body))
+                .header("webhook-signature", claim.signature(id, timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {
