@@ -10,8 +10,8 @@ import java.util.Optional;
 public interface SubscriptionConfig {
 
     /**
-     * Host patterns a subscriber URL's host must match (exact names or IP literals, or {@code *.suffix});
-     * unset: any host that the built-in rules do not refuse.
+     * Everything a subscriber URL may reach, on any port: host names, {@code *.suffix} patterns, IP
+     * addresses and CIDR blocks; unset: public hosts only, on ports 80 and 443.
      */
     Optional<List<String>> allowedHosts();
 

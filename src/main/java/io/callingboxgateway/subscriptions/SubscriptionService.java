@@ -33,10 +33,10 @@ public class SubscriptionService {
     private final EventFeed feed;
     private final SubscriberUrlPolicy urls;
 
-    SubscriptionService(EntityManager em, EventFeed feed, SubscriptionConfig config) {
+    SubscriptionService(EntityManager em, EventFeed feed, SubscriberUrlPolicy urls) {
         this.em = em;
         this.feed = feed;
-        this.urls = SubscriberUrlPolicy.from(config);
+        this.urls = urls;
     }
 
     /** A new subscription receives the events committed after it was created. */
@@ -178,7 +178,7 @@ public class SubscriptionService {
 
     private String checkedUrl(String url) {
         try {
-            return urls.check(url.trim()).toString();
+            return urls.check(url.trim()).uri().toString();
         } catch (SubscriberUrlPolicy.Refused e) {
             throw invalidField("url", e.getMessage());
         }
