@@ -15,7 +15,10 @@ public interface SubscriptionConfig {
      */
     Optional<List<String>> allowedHosts();
 
-    /** How long one delivery attempt may take, from connecting to the response status, before it counts as failed. */
+    /**
+     * How long one delivery attempt may take, from connecting to the end of the answer (of which at most
+     * 64 KiB is read), before it counts as failed.
+     */
     @WithDefault("10s")
     Duration attemptTimeout();
 

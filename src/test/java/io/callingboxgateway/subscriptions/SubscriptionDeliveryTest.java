@@ -339,8 +339,7 @@ class SubscriptionDeliveryTest {
         UUID call = TestCalls.create(reconciler);
 
         await().atMost(PATIENCE)
-                .until(() ->
-                        "timeout".equals(state(subscription).getString("last_error")));
+                .until(() -> "timeout".equals(state(subscription).getString("last_error")));
         slow.countDown();
 
         JsonPath recovered = await().atMost(PATIENCE).until(() -> state(subscription), s -> s.getInt("lag") == 0);
