@@ -1,95 +1,204 @@
 package io.callingboxgateway.subscriptions;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
- * Which URLs the gateway pushes to. Internal subscribers usually live on private addresses (loopback
- * included), so those are allowed; what is refused is what an attacker who can create a subscription
- * would aim at: link-local addresses and the cloud metadata services (instance credentials), the
- * unspecified and multicast addresses, and credentials in the URL. The host is resolved, and every
- * address checked, both when the URL is accepted and again before each delivery, because a name can
- * be re-pointed after validation (DNS rebinding). An allow-list of host patterns narrows it further.
+ * Which URLs the gateway pushes to. Whoever may create a subscription chooses where the gateway sends
+ * signed requests, so by default only public hosts on ports 80 and 443 are reached; every address a
+ * host resolves to is judged against {@link SpecialPurposeAddresses} (loopback, private, link-local,
+ * metadata...). GATEWAY_SUBSCRIPTION_ALLOWED_HOSTS, when set, is the complete list of what may be
+ * reached instead: host names, {@code *.suffix} patterns, addresses and CIDR blocks, each on any port.
+ *
+ * <p>The host is resolved once per check, and the push connects to an address of that very answer
+ * ({@link CheckedUrl#address()}): a name re-pointed between check and connect (DNS rebinding) cannot
+ * redirect the push. The URL is checked again before every push, since a name may have moved since the
+ * subscription was created.
  */
-public final class SubscriberUrlPolicy {
+@Singleton
+public class SubscriberUrlPolicy {
 
-    /** Resolves a host name to its addresses; the real one is {@link InetAddress#getAllByName}. */
-    @FunctionalInterface
-    public interface Resolver {
-        InetAddress[] resolve(String host) throws UnknownHostException;
-    }
+    private static final Logger LOG = Logger.getLogger(SubscriberUrlPolicy.class);
 
-    /** A URL the policy refuses; the message is a sentence fit for a 400 detail or a delivery error. */
-    public static final class Refused extends Exception {
-        Refused(String message) {
-            super(message, null, false, false);
+    /** The env variable operators know the allow-list by; refusals name it. */
+    public static final String ALLOWED_HOSTS = "GATEWAY_SUBSCRIPTION_ALLOWED_HOSTS";
+
+    private static final List<Integer> DEFAULT_PORTS = List.of(80, 443);
+
+    /**
+     * A last label of digits or hex ({@code 0x...}): no DNS name ends so, so it is an IPv4 address, in
+     * some spelling (2130706433, 0177.0.0.1, 0x7f.1, 127.1).
+     */
+    private static final Pattern NUMERIC_HOST = Pattern.compile("(.*\\.)?([0-9]+|0x[0-9a-f]*)");
+
+    /** The one spelling every parser reads alike: four decimal numbers without leading zeros. */
+    private static final Pattern DOTTED_QUAD = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
+
+    private static final Pattern HOST_NAME =
+            Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
+
+    /** The rule that refused a URL, in the words a refusal and {@code last_error} use. */
+    public enum Rule {
+        INVALID("invalid URL"),
+        SCHEME("scheme"),
+        CREDENTIALS("credentials in URL"),
+        PORT("port not allowed"),
+        NOT_LISTED("host not in " + ALLOWED_HOSTS),
+        UNRESOLVED("could not be resolved"),
+        PRIVATE("private address");
+
+        private final String words;
+
+        Rule(String words) {
+            this.words = words;
+        }
+
+        public String words() {
+            return words;
         }
     }
 
-    /** Names of metadata services that answer on link-local addresses, refused before any lookup. */
-    private static final Set<String> METADATA_HOSTS = Set.of(
-            "metadata",
-            "metadata.google.internal",
-            "metadata.goog",
-            "instance-data",
-            "instance-data.ec2.internal",
-            "metadata.azure.com",
-            "metadata.platformequinix.com");
+    /** A URL the policy refuses; the message is a sentence fit for a 400 detail, free of resolved addresses. */
+    public static final class Refused extends Exception {
+        private final Rule rule;
 
-    /** Metadata endpoints, including those outside the link-local ranges (Alibaba, Azure, AWS IPv6). */
-    private static final Set<String> METADATA_ADDRESSES =
-            Set.of("169.254.169.254", "169.254.170.2", "fd00:ec2:0:0:0:0:0:254", "100.100.100.200", "168.63.129.16");
+        Refused(Rule rule, String explanation) {
+            super("url refused (" + rule.words() + "): " + explanation, null, false, false);
+            this.rule = rule;
+        }
 
-    private final List<String> allowedHosts;
-    private final Resolver resolver;
+        public Rule rule() {
+            return rule;
+        }
+    }
 
-    /** @param allowedHosts host patterns, or empty for no allow-list */
-    public SubscriberUrlPolicy(List<String> allowedHosts, Resolver resolver) {
-        this.allowedHosts = allowedHosts.stream()
-                .map(String::trim)
-                .filter(pattern -> !pattern.isEmpty())
-                .map(SubscriberUrlPolicy::normalize)
-                .toList();
+    private final boolean listed;
+    private final List<String> names;
+    private final List<Cidr> blocks;
+    private final HostResolver resolver;
+
+    @Inject
+    SubscriberUrlPolicy(SubscriptionConfig config, HostResolver resolver) {
+        this(config.allowedHosts().orElse(List.of()), resolver);
+    }
+
+    /**
+     * @param allowedHosts the allow-list entries; none means the default policy
+     * @throws IllegalArgumentException on an entry that is neither a host name, {@code *.suffix}, an
+     *     address nor a CIDR block, so a typo stops the gateway at start instead of refusing quietly
+     */
+    public SubscriberUrlPolicy(List<String> allowedHosts, HostResolver resolver) {
+        List<String> names = new ArrayList<>();
+        List<Cidr> blocks = new ArrayList<>();
+        for (String raw : allowedHosts) {
+            String entry = normalize(raw.trim());
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (entry.contains("/") || Cidr.literal(entry) != null) {
+                blocks.add(Cidr.parse(entry));
+            } else if (HOST_NAME
+                    .matcher(entry.startsWith("*.") ? entry.substring(2) : entry)
+                    .matches()) {
+                names.add(entry);
+            } else {
+                throw new IllegalArgumentException(ALLOWED_HOSTS + ": '" + raw.trim()
+                        + "' is neither a host name, a *.suffix pattern, an IP address nor a CIDR block");
+            }
+        }
+        this.listed = !names.isEmpty() || !blocks.isEmpty();
+        this.names = List.copyOf(names);
+        this.blocks = List.copyOf(blocks);
         this.resolver = resolver;
     }
 
-    /** The policy the gateway runs with: the allow-list from configuration, the system resolver. */
-    public static SubscriberUrlPolicy from(SubscriptionConfig config) {
-        return new SubscriberUrlPolicy(config.allowedHosts().orElse(List.of()), InetAddress::getAllByName);
+    /** @return the URL with the addresses it was judged by, once its form, port and every address pass */
+    public CheckedUrl check(String url) throws Refused {
+        URI uri = parse(url);
+        boolean tls = uri.getScheme().equalsIgnoreCase("https");
+        String host = normalize(uri.getHost());
+        int port = uri.getPort() == -1 ? (tls ? 443 : 80) : uri.getPort();
+        if (!host.contains(":")
+                && NUMERIC_HOST.matcher(host).matches()
+                && !DOTTED_QUAD.matcher(host).matches()) {
+            // 2130706433, 0177.0.0.1, 0x7f.1: read differently by different parsers; no name looks so.
+            throw new Refused(Rule.INVALID, "write an IPv4 address as four decimal numbers (like 192.0.2.10)");
+        }
+        boolean nameListed = names.stream().anyMatch(pattern -> matches(pattern, host));
+        if (listed && !nameListed && blocks.isEmpty()) {
+            throw notListed();
+        }
+        if (!listed && !DEFAULT_PORTS.contains(port)) {
+            throw new Refused(
+                    Rule.PORT,
+                    "only ports 80 and 443 are allowed, unless " + ALLOWED_HOSTS + " lists the host (then any port"
+                            + " is)");
+        }
+        List<InetAddress> addresses = resolve(host);
+        for (InetAddress address : addresses) {
+            judge(host, address, nameListed);
+        }
+        return new CheckedUrl(uri, host, port, tls, addresses);
     }
 
-    /** @return the URL, parsed, once its form, host and every address it resolves to are acceptable */
-    public URI check(String url) throws Refused {
-        URI uri = parse(url);
-        String host = normalize(uri.getHost());
-        if (!allowedHosts.isEmpty() && allowedHosts.stream().noneMatch(pattern -> matches(pattern, host))) {
-            throw new Refused("host '%s' is not allowed: GATEWAY_SUBSCRIPTION_ALLOWED_HOSTS permits only %s"
-                    .formatted(host, String.join(", ", allowedHosts)));
+    private void judge(String host, InetAddress address, boolean nameListed) throws Refused {
+        Optional<SpecialPurposeAddresses.Block> special = SpecialPurposeAddresses.of(address);
+        boolean addressListed = blocks.stream().anyMatch(block -> opens(block, address, special));
+        if (listed && !nameListed && blocks.stream().noneMatch(block -> block.contains(address))) {
+            throw notListed();
         }
-        if (METADATA_HOSTS.contains(host)) {
-            throw new Refused("host '%s' is a cloud metadata service".formatted(host));
+        if (special.isEmpty() || addressListed) {
+            return;
         }
+        if (nameListed && special.get().reach() == SpecialPurposeAddresses.Reach.INTERNAL) {
+            return;
+        }
+        // Which block, and the address, stay in the log: the caller learns only the rule.
+        LOG.infof(
+                "Subscriber host %s refused: it resolves to %s (%s)",
+                host, address.getHostAddress(), special.get().name());
+        throw new Refused(
+                Rule.PRIVATE,
+                "the host is or resolves to a loopback, private, link-local, metadata or other special-purpose"
+                        + " address; to push to an internal host, list it in " + ALLOWED_HOSTS);
+    }
+
+    /** A broad block opens internal addresses; a forbidden one opens only to an entry inside it. */
+    private static boolean opens(Cidr entry, InetAddress address, Optional<SpecialPurposeAddresses.Block> special) {
+        if (!entry.contains(address)) {
+            return false;
+        }
+        return special.isEmpty()
+                || special.get().reach() == SpecialPurposeAddresses.Reach.INTERNAL
+                || special.get().cidr().covers(entry);
+    }
+
+    private List<InetAddress> resolve(String host) throws Refused {
         InetAddress[] addresses;
         try {
             addresses = resolver.resolve(host);
-        } catch (UnknownHostException e) {
-            throw new Refused("host '%s' does not resolve".formatted(host));
+        } catch (UnknownHostException | SecurityException e) {
+            LOG.debugf("Subscriber host %s could not be resolved: %s", host, e.getMessage());
+            throw new Refused(Rule.UNRESOLVED, "the host name could not be resolved");
         }
-        for (InetAddress address : addresses) {
-            String refusal = refusal(address);
-            if (refusal != null) {
-                throw new Refused("host '%s' resolves to %s, %s".formatted(host, address.getHostAddress(), refusal));
-            }
+        if (addresses == null || addresses.length == 0) {
+            throw new Refused(Rule.UNRESOLVED, "the host name could not be resolved");
         }
-        return uri;
+        return List.of(addresses);
+    }
+
+    private Refused notListed() {
+        return new Refused(Rule.NOT_LISTED, ALLOWED_HOSTS + " is set, and the host is not on it");
     }
 
     private static URI parse(String url) throws Refused {
@@ -97,84 +206,28 @@ public final class SubscriberUrlPolicy {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new Refused("url is not a valid URL: " + e.getReason());
+            throw new Refused(Rule.INVALID, "not a valid URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new Refused("url must be an absolute http or https URL");
+            throw new Refused(Rule.SCHEME, "the URL must be an absolute http or https URL");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new Refused("url must not contain credentials (user:password@); the push is authenticated by its"
-                    + " signature, and a receiver can also check a secret path segment");
+            throw new Refused(
+                    Rule.CREDENTIALS,
+                    "the URL must not contain user:password@; the push is authenticated by its signature, and a"
+                            + " receiver can also check a secret path segment");
         }
         if (uri.getHost() == null) {
-            throw new Refused("url has no valid host name");
+            throw new Refused(Rule.INVALID, "the URL has no valid host name");
         }
         if (uri.getRawFragment() != null) {
-            throw new Refused("url must not contain a fragment (#...), which is never sent");
+            throw new Refused(Rule.INVALID, "the URL must not contain a fragment (#...), which is never sent");
         }
         return uri;
     }
 
-    /** @return why this address is refused, or null when it is acceptable */
-    static String refusal(InetAddress address) {
-        InetAddress effective = embeddedIpv4(address);
-        if (METADATA_ADDRESSES.contains(effective.getHostAddress())) {
-            return "a cloud metadata address";
-        }
-        if (effective.isAnyLocalAddress() || isThisNetwork(effective)) {
-            return "the unspecified address";
-        }
-        if (effective.isLinkLocalAddress()) {
-            return "a link-local address";
-        }
-        if (effective.isMulticastAddress() || effective.getHostAddress().equals("255.255.255.255")) {
-            return "a multicast or broadcast address";
-        }
-        return null;
-    }
-
-    /**
-     * IPv4 carried inside NAT64 IPv6 (64:ff9b::/96) is judged as the IPv4 address. (IPv4-mapped
-     * addresses already come back from the JDK as IPv4.)
-     */
-    private static InetAddress embeddedIpv4(InetAddress address) {
-        if (!(address instanceof Inet6Address v6)) {
-            return address;
-        }
-        byte[] bytes = v6.getAddress();
-        boolean nat64 = bytes[0] == 0x00
-                && bytes[1] == 0x64
-                && bytes[2] == (byte) 0xff
-                && bytes[3] == (byte) 0x9b
-                && allZero(bytes, 4, 12);
-        if (nat64) {
-            try {
-                return InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16));
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException("four bytes are always an IPv4 address", e);
-            }
-        }
-        return address;
-    }
-
-    private static boolean isThisNetwork(InetAddress address) {
-        return address instanceof Inet4Address && address.getAddress()[0] == 0;
-    }
-
-    private static boolean allZero(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean matches(String pattern, String host) {
-        if (pattern.equals("*")) {
-            return true;
-        }
         if (pattern.startsWith("*.")) {
             return host.endsWith(pattern.substring(1));
         }

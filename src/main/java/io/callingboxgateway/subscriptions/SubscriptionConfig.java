@@ -10,8 +10,8 @@ import java.util.Optional;
 public interface SubscriptionConfig {
 
     /**
-     * Host patterns a subscriber URL's host must match (exact names or IP literals, or {@code *.suffix});
-     * unset: any host that the built-in rules do not refuse.
+     * Everything a subscriber URL may reach, on any port: host names, {@code *.suffix} patterns, IP
+     * addresses and CIDR blocks; unset: public hosts only, on ports 80 and 443.
      */
     Optional<List<String>> allowedHosts();
 
@@ -22,7 +22,10 @@ public interface SubscriptionConfig {
     @WithDefault("24h")
     Duration secretGrace();
 
-    /** How long one delivery attempt may take, from connecting to the response status, before it counts as failed. */
+    /**
+     * How long one delivery attempt may take, from connecting to the end of the answer (of which at most
+     * 64 KiB is read), before it counts as failed.
+     */
     @WithDefault("10s")
     Duration attemptTimeout();
 

@@ -37,10 +37,15 @@ public class SubscriptionService {
     private final SigningSecrets secrets;
     private final Duration secretGrace;
 
-    SubscriptionService(EntityManager em, EventFeed feed, SubscriptionConfig config, SigningSecrets secrets) {
+    SubscriptionService(
+            EntityManager em,
+            EventFeed feed,
+            SubscriptionConfig config,
+            SubscriberUrlPolicy urls,
+            SigningSecrets secrets) {
         this.em = em;
         this.feed = feed;
-        this.urls = SubscriberUrlPolicy.from(config);
+        this.urls = urls;
         this.secrets = secrets;
         this.secretGrace = config.secretGrace();
     }
@@ -213,7 +218,7 @@ public class SubscriptionService {
 
     private String checkedUrl(String url) {
         try {
-            return urls.check(url.trim()).toString();
+            return urls.check(url.trim()).uri().toString();
         } catch (SubscriberUrlPolicy.Refused e) {
             throw invalidField("url", e.getMessage());
         }

@@ -31,6 +31,7 @@ final class Receiver implements AutoCloseable {
             String webhookTimestamp,
             String webhookSignature,
             String contentType,
+            String host,
             byte[] body,
             JsonNode event,
             int answered) {
@@ -92,7 +93,11 @@ final class Receiver implements AutoCloseable {
     }
 
     String url() {
-        return urlFor(server.getAddress().getPort());
+        return urlFor(port());
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     /** How to answer each push, judged by the event it carries. */
@@ -120,6 +125,7 @@ final class Receiver implements AutoCloseable {
                 headers.getFirst("webhook-timestamp"),
                 headers.getFirst("webhook-signature"),
                 headers.getFirst("Content-Type"),
+                headers.getFirst("Host"),
                 body,
                 event,
                 answer.status()));

@@ -1,12 +1,13 @@
 package io.callingboxgateway.subscriptions;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.callingboxgateway.subscriptions.SubscriberUrlPolicy.Refused;
+import io.callingboxgateway.subscriptions.SubscriberUrlPolicy.Rule;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,130 +16,202 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** The policy as configured by GATEWAY_SUBSCRIPTION_ALLOWED_HOSTS, over a DNS whose answers the test sets. */
 class SubscriberUrlPolicyTest {
 
-    /** A DNS whose answers the test sets; IP literals resolve to themselves, as with the real one. */
     private final Map<String, String[]> dns = new ConcurrentHashMap<>();
 
-    private final SubscriberUrlPolicy.Resolver resolver = host -> {
+    /** IP literals resolve to themselves, as with the real resolver; other names only as the test says. */
+    private final HostResolver resolver = host -> {
         String[] answer = dns.get(host);
         if (answer == null) {
-            if (host.matches("[0-9.]+") || host.contains(":")) {
-                return new InetAddress[] {InetAddress.getByName(host)};
+            InetAddress literal = Cidr.literal(host);
+            if (literal == null) {
+                throw new UnknownHostException(host);
             }
-            throw new UnknownHostException(host);
+            return new InetAddress[] {literal};
         }
         InetAddress[] addresses = new InetAddress[answer.length];
         for (int i = 0; i < answer.length; i++) {
-            addresses[i] = InetAddress.getByName(answer[i]);
+            addresses[i] = Cidr.literal(answer[i]);
         }
         return addresses;
     };
 
-    private final SubscriberUrlPolicy open = new SubscriberUrlPolicy(List.of(), resolver);
+    private final SubscriberUrlPolicy byDefault = new SubscriberUrlPolicy(List.of(), resolver);
 
     @ParameterizedTest
     @ValueSource(
             strings = {
-                "http://127.0.0.1:8080/hook",
-                "http://[::1]:8080/hook",
-                "https://10.1.2.3/hook",
-                "http://172.16.0.9/hook",
-                "http://192.168.1.20/hook",
-                "http://100.64.0.1/hook",
-                "https://hooks.svc.cluster.local/in",
-                "HTTPS://Hooks.Svc.Cluster.Local./in"
+                "https://hooks.example.com/in",
+                "http://hooks.example.com/in?team=billing",
+                "https://hooks.example.com:443/in",
+                "http://hooks.example.com:80/in",
+                "HTTPS://Hooks.Example.Com./in",
+                "https://8.8.8.8/in",
+                "https://[2606:4700::1111]/in",
+                "https://[64:ff9b::808:808]/in"
             })
-    void allowsLoopbackAndPrivateAddresses(String url) {
-        dns.put("hooks.svc.cluster.local", new String[] {"10.96.0.12"});
-        assertDoesNotThrow(() -> open.check(url));
+    void byDefaultPublicHostsOnTheWebPortsAreAllowed(String url) throws Exception {
+        dns.put("hooks.example.com", new String[] {"93.184.216.34", "2606:2800:220:1::1"});
+        assertEquals(url, byDefault.check(url).uri().toString());
     }
 
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
             value = {
-                "ftp://127.0.0.1/hook | url must be an absolute http or https URL",
-                "/relative/hook | url must be an absolute http or https URL",
-                "http://user:secret@127.0.0.1/hook | url must not contain credentials",
-                "http://token@127.0.0.1/hook | url must not contain credentials",
-                "http://127.0.0.1/hook#part | url must not contain a fragment",
-                "http:///hook | url has no valid host name",
-                "http://exa mple.com/ | url is not a valid URL",
-                "http://169.254.169.254/latest/meta-data/ | resolves to 169.254.169.254, a cloud metadata address",
-                "http://169.254.10.1/ | resolves to 169.254.10.1, a link-local address",
-                "http://[fe80::1]/ | a link-local address",
-                "http://[fd00:ec2::254]/ | a cloud metadata address",
-                "http://100.100.100.200/ | a cloud metadata address",
-                "http://0.0.0.0:8080/ | the unspecified address",
-                "http://[::]:8080/ | the unspecified address",
-                "http://224.0.0.1/ | a multicast or broadcast address",
-                "http://[::ffff:169.254.169.254]/ | a cloud metadata address",
-                "http://[64:ff9b::a9fe:a9fe]/ | a cloud metadata address",
-                "http://metadata.google.internal/computeMetadata/v1/ | is a cloud metadata service",
-                "http://nowhere.invalid/ | host 'nowhere.invalid' does not resolve"
+                "http://127.0.0.1/hook | private address",
+                "http://localhost/hook | private address",
+                "http://10.0.0.5/hook | private address",
+                "http://[fd00::1]/hook | private address",
+                "http://100.64.0.1/hook | private address",
+                "http://[::169.254.169.254]/latest/meta-data/ | private address",
+                "http://[::ffff:127.0.0.1]/ | private address",
+                "http://[64:ff9b::a00:1]/ | private address",
+                "http://[2002:a00:1::]/ | private address",
+                "http://0.0.0.0/ | private address",
+                "http://224.0.0.1/ | private address",
+                "http://192.0.0.192/ | private address",
+                "http://169.254.169.254/latest/meta-data/ | private address",
+                "http://[fd00:ec2::254]/ | private address",
+                "http://[::1]/ | private address",
+                "http://2130706433/ | invalid URL",
+                "http://0177.0.0.1/ | invalid URL",
+                "http://017.0.0.1/ | invalid URL",
+                "http://127.1/ | invalid URL",
+                "http://0x7f.1/ | invalid URL",
+                "http://0x7f000001/ | invalid URL",
+                "https://hooks.example.com:8443/in | port not allowed",
+                "http://hooks.example.com:22/in | port not allowed",
+                "ftp://hooks.example.com/in | scheme",
+                "/relative/hook | scheme",
+                "http://user:secret@hooks.example.com/in | credentials in URL",
+                "http://token@hooks.example.com/in | credentials in URL",
+                "http://hooks.example.com/in#part | invalid URL",
+                "http:///hook | invalid URL",
+                "http://exa mple.com/ | invalid URL",
+                "http://nowhere.invalid/ | could not be resolved"
             })
-    void refusesWithAPreciseReason(String url, String reason) {
-        SubscriberUrlPolicy.Refused refused = assertThrows(SubscriberUrlPolicy.Refused.class, () -> open.check(url));
-        assertContains(refused.getMessage(), reason);
+    void byDefaultEverythingElseIsRefusedNamingTheRule(String url, String rule) {
+        dns.put("hooks.example.com", new String[] {"93.184.216.34"});
+        dns.put("localhost", new String[] {"127.0.0.1", "::1"});
+        Refused refused = assertThrows(Refused.class, () -> byDefault.check(url));
+        assertEquals(rule, refused.rule().words());
+        assertContains(refused.getMessage(), "url refused (" + rule + ")");
     }
 
     @Test
-    void aNameIsJudgedByEveryAddressItResolvesTo() {
-        dns.put("mixed.example", new String[] {"10.0.0.1", "169.254.169.254"});
-        SubscriberUrlPolicy.Refused refused =
-                assertThrows(SubscriberUrlPolicy.Refused.class, () -> open.check("http://mixed.example/hook"));
+    void aRefusalNeverEchoesTheAddressesAHostResolvedTo() {
+        dns.put("sneaky.example.com", new String[] {"93.184.216.34", "169.254.169.254"});
+        Refused refused = assertThrows(Refused.class, () -> byDefault.check("https://sneaky.example.com/"));
+        assertEquals(Rule.PRIVATE, refused.rule(), "one bad address refuses the host");
+        assertFalse(refused.getMessage().contains("169.254"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("93.184"), refused.getMessage());
+    }
+
+    @Test
+    void aNameRepointedAfterItWasAcceptedIsRefusedAtTheNextCheck() throws Exception {
+        dns.put("hooks.example.com", new String[] {"93.184.216.34"});
+        byDefault.check("https://hooks.example.com/in");
+
+        dns.put("hooks.example.com", new String[] {"10.0.0.7"});
+
         assertEquals(
-                "host 'mixed.example' resolves to 169.254.169.254, a cloud metadata address", refused.getMessage());
+                Rule.PRIVATE,
+                assertThrows(Refused.class, () -> byDefault.check("https://hooks.example.com/in"))
+                        .rule());
     }
 
     @Test
-    void aNameRepointedAfterValidationIsRefusedAtTheNextCheck() throws Exception {
-        dns.put("hooks.example", new String[] {"10.0.0.7"});
-        open.check("http://hooks.example/in");
+    void theCheckedUrlCarriesTheAddressesItWasJudgedBy() throws Exception {
+        dns.put("hooks.example.com", new String[] {"93.184.216.34", "2606:2800:220:1::1"});
 
-        dns.put("hooks.example", new String[] {"169.254.169.254"});
+        CheckedUrl checked = byDefault.check("https://Hooks.Example.com/in?x=1");
 
-        assertThrows(SubscriberUrlPolicy.Refused.class, () -> open.check("http://hooks.example/in"));
+        assertEquals("hooks.example.com", checked.host());
+        assertEquals(443, checked.port());
+        assertEquals("/in?x=1", checked.pathAndQuery());
+        assertEquals(Cidr.literal("93.184.216.34"), checked.address());
+        assertEquals(2, checked.addresses().size());
     }
 
     @Test
-    void allowedHostsNarrowToMatchingHosts() throws Exception {
-        dns.put("a.internal.example.com", new String[] {"10.0.0.1"});
-        dns.put("internal.example.com", new String[] {"10.0.0.2"});
-        dns.put("hooks.svc.cluster.local", new String[] {"10.0.0.3"});
-        dns.put("other.example.com", new String[] {"10.0.0.4"});
-        SubscriberUrlPolicy narrowed = new SubscriberUrlPolicy(
-                List.of("*.internal.example.com", " 10.1.2.3", "Hooks.svc.cluster.local", ""), resolver);
+    void aListOpensExactlyWhatItListsOnAnyPort() throws Exception {
+        dns.put("a.hooks.internal", new String[] {"10.0.0.1"});
+        dns.put("hooks.internal", new String[] {"10.0.0.2"});
+        dns.put("billing.svc", new String[] {"fd00::12"});
+        dns.put("in-block.corp", new String[] {"172.20.1.1"});
+        dns.put("public.example.com", new String[] {"93.184.216.34"});
+        SubscriberUrlPolicy listed = new SubscriberUrlPolicy(
+                List.of("*.hooks.internal", " Billing.svc", "127.0.0.1", "172.20.0.0/16", "[::1]", ""), resolver);
 
-        narrowed.check("https://a.internal.example.com/in");
-        narrowed.check("http://10.1.2.3:9000/in");
-        narrowed.check("http://HOOKS.svc.cluster.local./in");
-
-        for (String url :
-                List.of("https://internal.example.com/in", "http://10.1.2.4/in", "http://other.example.com/in")) {
-            SubscriberUrlPolicy.Refused refused =
-                    assertThrows(SubscriberUrlPolicy.Refused.class, () -> narrowed.check(url), url);
-            assertContains(refused.getMessage(), "is not allowed: GATEWAY_SUBSCRIPTION_ALLOWED_HOSTS permits only");
+        for (String url : List.of(
+                "http://a.hooks.internal:9000/in",
+                "http://billing.svc:8080/in",
+                "http://BILLING.svc./in",
+                "http://127.0.0.1:12345/in",
+                "http://[::1]:8080/in",
+                "http://172.20.9.9:81/in",
+                "http://in-block.corp:8081/in")) {
+            listed.check(url);
+        }
+        for (String url : List.of(
+                "http://hooks.internal/in",
+                "http://127.0.0.2/in",
+                "http://10.0.0.1/in",
+                "https://public.example.com/in",
+                "https://8.8.8.8/in")) {
+            assertEquals(
+                    Rule.NOT_LISTED,
+                    assertThrows(Refused.class, () -> listed.check(url), url).rule(),
+                    url);
         }
     }
 
     @Test
-    void anAllowedHostStillMayNotResolveToMetadata() {
-        dns.put("hooks.internal.example.com", new String[] {"169.254.169.254"});
-        SubscriberUrlPolicy narrowed = new SubscriberUrlPolicy(List.of("*.internal.example.com"), resolver);
+    void aListedNameMayBeInternalButNeverMetadataOrLinkLocal() throws Exception {
+        dns.put("a.hooks.internal", new String[] {"10.0.0.1", "127.0.0.1", "fd00::1"});
+        dns.put("b.hooks.internal", new String[] {"169.254.169.254"});
+        dns.put("c.hooks.internal", new String[] {"fe80::1"});
+        SubscriberUrlPolicy listed = new SubscriberUrlPolicy(List.of("*.hooks.internal"), resolver);
 
-        assertThrows(SubscriberUrlPolicy.Refused.class, () -> narrowed.check("http://hooks.internal.example.com/"));
+        listed.check("http://a.hooks.internal:8080/");
+        assertEquals(
+                Rule.PRIVATE,
+                assertThrows(Refused.class, () -> listed.check("http://b.hooks.internal/"))
+                        .rule());
+        assertEquals(
+                Rule.PRIVATE,
+                assertThrows(Refused.class, () -> listed.check("http://c.hooks.internal/"))
+                        .rule());
+    }
+
+    @Test
+    void aBroadBlockOpensPrivateAddressesButAForbiddenOneOnlyWhenListedItself() throws Exception {
+        SubscriberUrlPolicy everything = new SubscriberUrlPolicy(List.of("0.0.0.0/0", "::/0"), resolver);
+        everything.check("http://10.1.2.3:8080/");
+        everything.check("http://[fd00::1]:8080/");
+        assertEquals(
+                Rule.PRIVATE,
+                assertThrows(Refused.class, () -> everything.check("http://169.254.169.254/"))
+                        .rule());
+
+        SubscriberUrlPolicy metadataToo = new SubscriberUrlPolicy(List.of("169.254.169.254"), resolver);
+        metadataToo.check("http://169.254.169.254/");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*", "http://hooks.example.com", "10.0.0.0/40", "hooks example", "*.", "a..b"})
+    void aMalformedListEntryStopsTheGatewayAtStart(String entry) {
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new SubscriberUrlPolicy(List.of(entry), resolver));
+        assertFalse(e.getMessage().isEmpty());
     }
 
     private static void assertContains(String actual, String expected) {
         if (!actual.contains(expected)) {
             throw new AssertionError("expected '%s' to contain '%s'".formatted(actual, expected));
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static String show(InetAddress[] addresses) {
-        return Arrays.toString(addresses);
     }
 }

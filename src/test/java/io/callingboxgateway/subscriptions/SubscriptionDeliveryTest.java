@@ -150,7 +150,7 @@ class SubscriptionDeliveryTest {
         JsonPath failing = await().atMost(PATIENCE)
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> state(subscription), s -> s.getInt("consecutive_failures") >= 2);
-        assertEquals("could not connect (refused or unreachable)", failing.getString("last_error"));
+        assertEquals("connection refused", failing.getString("last_error"));
         assertTrue(failing.getInt("lag") >= 5);
 
         Receiver receiver = Receiver.startOn(port);
@@ -339,8 +339,7 @@ class SubscriptionDeliveryTest {
         UUID call = TestCalls.create(reconciler);
 
         await().atMost(PATIENCE)
-                .until(() ->
-                        "timed out after 2000 ms".equals(state(subscription).getString("last_error")));
+                .until(() -> "timeout".equals(state(subscription).getString("last_error")));
         slow.countDown();
 
         JsonPath recovered = await().atMost(PATIENCE).until(() -> state(subscription), s -> s.getInt("lag") == 0);

@@ -3,42 +3,89 @@ package io.callingboxgateway.subscriptions.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.events.EventView;
+import io.callingboxgateway.subscriptions.CheckedUrl;
 import io.callingboxgateway.subscriptions.SubscriberUrlPolicy;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+import org.jboss.logging.Logger;
 
 /**
- * Posts one event to one subscriber, signed as Standard Webhooks prescribes. The URL is checked
- * against the policy again right before the post (its name may resolve elsewhere by now); redirects
- * are not followed, since a redirect could lead where the policy would refuse to go.
+ * Posts one event to one subscriber, signed as Standard Webhooks prescribes.
+ *
+ * <p>The URL is checked against the policy right before the post (its name may resolve elsewhere by
+ * now), and the connection goes to an address of that very answer: the URL's host is kept only for
+ * {@code Host}, SNI and the certificate check, so no second lookup can lead the push anywhere the
+ * policy did not judge. Redirects are not followed, since a redirect could lead where the policy would
+ * refuse to go.
+ *
+ * <p>The whole exchange (connect, request, response headers and body) runs under one deadline, the
+ * attempt timeout; at most {@link #MAX_RESPONSE_BODY} bytes of the answer are read (and dropped) before
+ * the connection is closed, so a subscriber that answers slowly or endlessly costs one attempt, not a
+ * worker. What {@code last_error} records is coarse; addresses and exception text go to the log.
  */
 @ApplicationScoped
 public class SubscriberClient {
 
+    private static final Logger LOG = Logger.getLogger(SubscriberClient.class);
+
+    /** Receivers owe no body; a short one is read so the connection can be reused, a longer one is cut. */
+    static final int MAX_RESPONSE_BODY = 64 * 1024;
+
     private final ObjectMapper json;
     private final SubscriberUrlPolicy urls;
     private final Duration timeout;
+    private final Vertx vertx;
     private final HttpClient http;
 
-    SubscriberClient(ObjectMapper json, SubscriptionConfig config) {
+    SubscriberClient(ObjectMapper json, SubscriptionConfig config, SubscriberUrlPolicy urls, Vertx vertx) {
         this.json = json;
-        this.urls = SubscriberUrlPolicy.from(config);
+        this.urls = urls;
         this.timeout = config.attemptTimeout();
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.vertx = vertx;
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setName("subscriber-push")
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setConnectTimeout((int) timeout.toMillis())
+                .setMaxPoolSize(config.concurrency())
+                // TLS checks the certificate against the URL's host, which also goes out as SNI.
+                .setVerifyHost(true)
+                .setForceSni(true)
+                .setTrustAll(false)
+                .setMaxRedirects(0)
+                .setDecompressionSupported(false));
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
     }
 
     /** The {@code webhook-id} of an event: the same for every attempt, so receivers can drop repeats. */
@@ -47,41 +94,140 @@ public class SubscriberClient {
     }
 
     public AttemptResult post(Claim claim, EventView event) {
-        URI uri;
+        CheckedUrl target;
         try {
-            uri = urls.check(claim.url());
+            target = urls.check(claim.url());
         } catch (SubscriberUrlPolicy.Refused e) {
-            return AttemptResult.failed(null, "refused: " + e.getMessage());
+            LOG.infof("Push to subscription %s not sent: %s", claim.subscriptionId(), e.getMessage());
+            return AttemptResult.failed(
+                    null, "refused by URL policy: " + e.rule().words());
         }
         byte[] body = serialize(event);
         String id = webhookId(event.id());
         long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "callingbox-gateway")
-                .header("webhook-id", id)
-                .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", claim.signature(id, timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        RequestOptions request = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(addressOnly(target), target.port())))
+                .setHost(target.host().contains(":") ? "[" + target.host() + "]" : target.host())
+                .setPort(target.port())
+                .setSsl(target.tls())
+                .setURI(target.pathAndQuery())
+                .setFollowRedirects(false)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("User-Agent", "callingbox-gateway")
+                .putHeader("webhook-id", id)
+                .putHeader("webhook-timestamp", Long.toString(timestamp))
+                .putHeader("webhook-signature", claim.signature(id, timestamp, body));
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            return judge(response);
-        } catch (HttpTimeoutException e) {
-            return AttemptResult.failed(null, "timed out after " + timeout.toMillis() + " ms");
-        } catch (ConnectException e) {
-            return AttemptResult.failed(null, "could not connect (refused or unreachable)");
-        } catch (IOException e) {
-            return AttemptResult.failed(
-                    null, e.getMessage() == null ? "request failed" : "request failed: " + e.getMessage());
+            return exchange(request, Buffer.buffer(body));
+        } catch (TimeoutException e) {
+            LOG.debugf("Push to subscription %s timed out after %s", claim.subscriptionId(), timeout);
+            return AttemptResult.failed(null, "timeout");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return AttemptResult.failed(null, "interrupted: the replica is shutting down");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            LOG.debugf(
+                    "Push to subscription %s (%s at %s) failed: %s",
+                    claim.subscriptionId(), target.host(), target.address().getHostAddress(), cause);
+            return AttemptResult.failed(null, coarse(cause));
         }
     }
 
-    private static AttemptResult judge(HttpResponse<Void> response) {
+    /**
+     * Runs one exchange on the event loop while the calling worker waits. A timer at the deadline
+     * fails the attempt and resets the request, which closes its connection, whatever phase it is in.
+     */
+    private AttemptResult exchange(RequestOptions options, Buffer body)
+            throws TimeoutException, InterruptedException, ExecutionException {
+        Promise<AttemptResult> outcome = Promise.promise();
+        AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+        long deadline = vertx.setTimer(timeout.toMillis(), tick -> {
+            if (outcome.tryFail(new TimeoutException())) {
+                reset(inFlight.get());
+            }
+        });
+        outcome.future().onComplete(done -> vertx.cancelTimer(deadline));
+        http.request(options).onComplete(created -> {
+            if (created.failed()) {
+                outcome.tryFail(created.cause());
+                return;
+            }
+            HttpClientRequest request = created.result();
+            inFlight.set(request);
+            if (outcome.future().isComplete()) {
+                reset(request); // the deadline passed while connecting
+                return;
+            }
+            request.send(body).onComplete(answered -> {
+                if (answered.failed()) {
+                    outcome.tryFail(answered.cause());
+                    return;
+                }
+                HttpClientResponse response = answered.result();
+                AttemptResult result = judge(response);
+                AtomicLong read = new AtomicLong();
+                response.handler(chunk -> {
+                    if (read.addAndGet(chunk.length()) > MAX_RESPONSE_BODY && outcome.tryComplete(result)) {
+                        reset(request);
+                    }
+                });
+                response.exceptionHandler(outcome::tryFail);
+                response.endHandler(end -> outcome.tryComplete(result));
+            });
+        });
+        CompletableFuture<AttemptResult> waiting =
+                outcome.future().toCompletionStage().toCompletableFuture();
+        try {
+            // The timer ends the exchange at the deadline; the margin only guards against a stalled loop.
+            return waiting.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException timedOut) {
+                throw timedOut;
+            }
+            throw e;
+        } catch (InterruptedException | TimeoutException e) {
+            if (outcome.tryFail(e)) {
+                reset(inFlight.get());
+            }
+            throw e;
+        }
+    }
+
+    private static void reset(HttpClientRequest request) {
+        if (request != null) {
+            request.reset();
+        }
+    }
+
+    /** The checked address without the host name the resolver attached, so nothing looks it up again. */
+    private static InetAddress addressOnly(CheckedUrl target) {
+        try {
+            return InetAddress.getByAddress(target.address().getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("4 or 16 bytes are always an address", e);
+        }
+    }
+
+    /** What {@code last_error} says: the kind of failure, without addresses or exception text. */
+    private static String coarse(Throwable failure) {
+        if (failure instanceof ConnectTimeoutException) {
+            return "timeout";
+        }
+        if (failure instanceof NoRouteToHostException) {
+            return "unreachable";
+        }
+        if (failure instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (failure instanceof SSLException) {
+            return "TLS failed";
+        }
+        return "connection failed";
+    }
+
+    private static AttemptResult judge(HttpClientResponse response) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return AttemptResult.delivered(status);
@@ -90,8 +236,7 @@ public class SubscriberClient {
             return AttemptResult.failed(
                     status,
                     "HTTP " + status,
-                    RetrySchedule.parseRetryAfter(
-                            response.headers().firstValue("Retry-After").orElse(null), Instant.now()));
+                    RetrySchedule.parseRetryAfter(response.getHeader("Retry-After"), Instant.now()));
         }
         if (status >= 300 && status < 400) {
             return AttemptResult.failed(status, "HTTP " + status + " (redirects are not followed)");
