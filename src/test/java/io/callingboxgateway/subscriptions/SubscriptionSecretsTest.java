@@ -244,6 +244,7 @@ class SubscriptionSecretsTest {
                 push.webhookTimestamp(),
                 signatures(push).get(0),
                 push.contentType(),
+                push.host(),
                 push.body(),
                 push.event(),
                 push.answered());
