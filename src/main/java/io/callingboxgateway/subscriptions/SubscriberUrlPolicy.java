@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions;
 
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
@@ -25,6 +26,7 @@ import org.jboss.logging.Logger;
  * redirect the push. The URL is checked again before every push, since a name may have moved since the
  * subscription was created.
  */
+@Startup // a malformed allow-list entry stops the gateway at start, not at the first subscription
 @Singleton
 public class SubscriberUrlPolicy {
 

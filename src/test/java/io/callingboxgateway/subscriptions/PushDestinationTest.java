@@ -110,6 +110,67 @@ class PushDestinationTest {
         }
     }
 
+    @Test
+    void anEndlessAnswerIsReadNoFurtherThanTheCapAndItsConnectionClosed() throws Exception {
+        try (Flooder flooder = new Flooder()) {
+            Subscribed subscription = SubscriptionDeliveryTest.subscribe(flooder.url(), List.of("*"));
+
+            TestCalls.create(reconciler);
+
+            var delivered = await().atMost(PATIENCE)
+                    .until(() -> SubscriptionDeliveryTest.state(subscription), s -> s.getInt("lag") == 0);
+            assertEquals(200, delivered.getInt("last_response_status"), "the status counts; the body is dropped");
+            long written = await().atMost(PATIENCE).until(flooder::writtenWhenClosed, n -> n != null);
+            assertTrue(written < 16L * 1024 * 1024, "the gateway hung up after " + written + " bytes");
+        }
+    }
+
+    /** Answers 200 with a 1 GiB body sent as fast as the connection takes it; notes when the gateway hangs up. */
+    private static final class Flooder implements AutoCloseable {
+        private final ServerSocket server;
+        private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(2);
+        private final AtomicReference<Long> writtenWhenClosed = new AtomicReference<>();
+
+        Flooder() throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+            threads.execute(this::serve);
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort() + "/hook";
+        }
+
+        Long writtenWhenClosed() {
+            return writtenWhenClosed.get();
+        }
+
+        private void serve() {
+            try (Socket socket = server.accept()) {
+                Trickler.skipRequest(socket.getInputStream());
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] chunk = new byte[8192];
+                long written = 0;
+                try {
+                    while (written < 1L << 30) {
+                        out.write(chunk);
+                        written += chunk.length;
+                    }
+                } catch (IOException e) {
+                    writtenWhenClosed.set(written);
+                }
+            } catch (IOException e) {
+                // the gateway hung up before the answer began
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            threads.shutdownNow();
+        }
+    }
+
     /** Answers 200 and a 1,000-byte body, one byte a second, and notes when the gateway hangs up. */
     private static final class Trickler implements AutoCloseable {
         private final ServerSocket server;
