@@ -125,6 +125,18 @@ class WebhookResourceTest {
     }
 
     @Test
+    void fieldsCallingBoxAddsLaterAreIgnored() {
+        UUID call = UUID.randomUUID();
+        String envelope = envelope(UUID.randomUUID(), "call.ringing", call, "ringing", T1)
+                .replace("\"api_version\": \"2026-04\",", "\"api_version\": \"2026-04\", \"livemode\": true,")
+                .replace("\"status\": \"ringing\",", "\"status\": \"ringing\", \"sentiment\": {\"score\": 0.8},");
+
+        post(envelope).statusCode(200).body("outcome", equalTo("created"));
+
+        given().get("/calls/{id}", call).then().statusCode(200).body("status", equalTo("ringing"));
+    }
+
+    @Test
     void previousSecretIsAcceptedDuringARotation() {
         byte[] body = newEnvelope().getBytes(UTF_8);
 
