@@ -1,5 +1,6 @@
 package io.callingboxgateway.calls;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,7 +16,11 @@ import java.util.UUID;
  *
  * <p>Timestamps are cut to microseconds, PostgreSQL's precision, and JSON {@code null} objects become
  * Java null, so a snapshot compares equal to itself after a round trip through the store.
+ *
+ * <p>Fields CallingBox adds later are ignored (webhook, {@code GET /v1/calls}, {@code GET
+ * /v1/calls/{id}} alike): the gateway refuses unknown fields only in its own callers' request bodies.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record CallSnapshot(
         UUID id,
         UUID agentId,

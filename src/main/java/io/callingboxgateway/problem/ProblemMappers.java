@@ -1,9 +1,11 @@
 package io.callingboxgateway.problem;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -35,7 +37,11 @@ public class ProblemMappers {
         if (status.getStatusCode() >= 500) {
             return unexpected(e);
         }
-        String kind = status.getReasonPhrase().toLowerCase().replace(' ', '-');
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // Quarkus wraps a body Jackson could not parse in a bare 400: say what was wrong
+            return JsonBodyProblems.describe(json).toResponse();
+        }
+        String kind = status.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-');
         return Problem.of(status.getStatusCode(), kind, status.getReasonPhrase(), e.getMessage())
                 .toResponse();
     }

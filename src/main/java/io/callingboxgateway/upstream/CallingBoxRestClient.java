@@ -1,5 +1,6 @@
 package io.callingboxgateway.upstream;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.callingboxgateway.calls.CallSnapshot;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import jakarta.ws.rs.GET;
@@ -106,5 +107,6 @@ interface CallingBoxRestClient {
         }
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record ErrorBody(String error) {}
 }

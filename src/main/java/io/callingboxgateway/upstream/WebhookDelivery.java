@@ -1,10 +1,15 @@
 package io.callingboxgateway.upstream;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** One CallingBox webhook delivery record, the fields the poller uses. */
+/**
+ * One CallingBox webhook delivery record, the fields the poller uses. Fields CallingBox adds later are
+ * ignored, whatever the gateway's own strictness towards its callers.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record WebhookDelivery(
         UUID id,
         UUID endpointId,
@@ -16,5 +21,6 @@ public record WebhookDelivery(
         Instant createdAt) {
 
     /** The envelope of {@code GET /v1/webhook_deliveries}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Page(List<WebhookDelivery> data) {}
 }

@@ -21,8 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
  * rotation needs no downtime. See docs/decisions/0010-webhook-signature-key.md.
  *
  * <p>Hex is compared exactly: CallingBox sends lowercase, so an uppercase {@code v1} does not match.
- * The timestamp window is checked only once the signature matched, so an unsigned request is always
- * reported as a signature failure, never as a clock problem.
+ *
+ * <p>{@link #screen} judges the header alone, before the body is read, so a request that cannot verify
+ * (no secret, no usable header, a timestamp outside the window) is refused without reading its body.
+ * {@link #verify} then checks the HMAC over the body, and the window once more.
  */
 public final class SignatureVerifier {
 
@@ -71,6 +73,21 @@ public final class SignatureVerifier {
         }
     }
 
+    /**
+     * What can be told from the header alone: {@link Result#NO_SECRETS}, {@link Result#MALFORMED} or
+     * {@link Result#OUTSIDE_WINDOW} when the request can never verify, else null (the body decides).
+     */
+    public Result screen(String header) {
+        if (keys.isEmpty()) {
+            return Result.NO_SECRETS;
+        }
+        SignatureHeader signature = SignatureHeader.parse(header);
+        if (signature == null) {
+            return Result.MALFORMED;
+        }
+        return skewSeconds(signature) <= toleranceSeconds ? null : Result.OUTSIDE_WINDOW;
+    }
+
     public Verification verify(String header, byte[] body) {
         if (keys.isEmpty()) {
             return Verification.failed(Result.NO_SECRETS);
@@ -83,19 +100,13 @@ public final class SignatureVerifier {
         if (matched < 0) {
             return Verification.failed(Result.MISMATCH);
         }
-        long skew = Math.abs(clock.instant().getEpochSecond() - Long.parseLong(signature.timestamp()));
+        long skew = skewSeconds(signature);
         Result result = skew <= toleranceSeconds ? Result.VERIFIED : Result.OUTSIDE_WINDOW;
         return new Verification(result, matched, skew);
     }
 
-    /** A short, non-reversible name for a secret, to tell secrets apart in logs and metrics. */
-    public static String fingerprint(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(UTF_8));
-            return HEX.formatHex(digest, 0, 4);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+    private long skewSeconds(SignatureHeader signature) {
+        return Math.abs(clock.instant().getEpochSecond() - Long.parseLong(signature.timestamp()));
     }
 
     private int matchingSecret(SignatureHeader signature, byte[] body) {

@@ -28,6 +28,13 @@ public interface WebhookConfig {
     @WithDefault("256K")
     MemorySize maxBodySize();
 
+    /**
+     * How long the whole body may take to arrive once the headers passed; a slower one is answered 408
+     * and its connection closed, so a trickling client cannot hold a connection open.
+     */
+    @WithDefault("10s")
+    Duration bodyTimeout();
+
     /** How long the ids of received webhooks are kept to recognise redeliveries; at least 72h. */
     @WithDefault("7d")
     Duration dedupRetention();
@@ -62,6 +69,9 @@ public interface WebhookConfig {
         long maxBody = maxBodySize().asLongValue();
         if (maxBody < 1 || maxBody > Integer.MAX_VALUE) {
             problems.add("callingbox.webhook.max-body-size must be between 1 byte and 2G");
+        }
+        if (bodyTimeout().isNegative() || bodyTimeout().isZero()) {
+            problems.add("callingbox.webhook.body-timeout must be positive");
         }
         if (dedupCleanupBatchSize() < 1) {
             problems.add("callingbox.webhook.dedup-cleanup-batch-size must be at least 1");

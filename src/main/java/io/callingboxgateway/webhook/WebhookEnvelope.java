@@ -1,5 +1,6 @@
 package io.callingboxgateway.webhook;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -13,8 +14,10 @@ import java.util.stream.Collectors;
 /**
  * What CallingBox POSTs: {@code {"id", "type", "created", "api_version", "data": {"call": {...}}}}. The
  * call object is the truth; {@code type} only names the moment it was sent, so a type CallingBox adds
- * later is applied like any other.
+ * later is applied like any other. CallingBox adds fields over time, so unknown ones are ignored here,
+ * while the gateway refuses them in its own request bodies.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record WebhookEnvelope(UUID id, String type, Long created, String apiVersion, Data data) {
 
     /** The event types CallingBox documents today. */
@@ -28,6 +31,7 @@ public record WebhookEnvelope(UUID id, String type, Long created, String apiVers
             "call.busy",
             "call.canceled");
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Data(CallSnapshot call) {}
 
     public CallSnapshot call() {

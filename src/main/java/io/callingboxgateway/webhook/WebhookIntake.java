@@ -24,7 +24,7 @@ public class WebhookIntake {
 
     private final WebhookConfig config;
     private final SignatureVerifier verifier;
-    private final List<String> fingerprints;
+    private final int secretCount;
     private final ObjectMapper json;
     private final WebhookService service;
     private final WebhookMetrics metrics;
@@ -33,7 +33,7 @@ public class WebhookIntake {
         this.config = config;
         List<String> secrets = config.signingSecrets();
         this.verifier = new SignatureVerifier(secrets, config.tolerance(), Clock.systemUTC());
-        this.fingerprints = secrets.stream().map(SignatureVerifier::fingerprint).toList();
+        this.secretCount = secrets.size();
         this.json = json;
         this.service = service;
         this.metrics = metrics;
@@ -44,13 +44,35 @@ public class WebhookIntake {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid webhook configuration: " + String.join("; ", problems));
         }
-        if (fingerprints.isEmpty()) {
+        if (secretCount == 0) {
             LOG.warn("No CallingBox webhook signing secret is configured (CALLINGBOX_WEBHOOK_SECRETS): every"
                     + " webhook will be refused with 401 until one is. Polling is unaffected.");
         } else {
-            LOG.infof(
-                    "CallingBox webhooks verified with %d signing secret(s), fingerprints %s",
-                    fingerprints.size(), fingerprints);
+            // the count only: nothing derived from a secret belongs in a log
+            LOG.infof("CallingBox webhooks verified with %d signing secret(s)", secretCount);
+        }
+    }
+
+    /**
+     * Refuses, from the headers alone, a request that can never be accepted: not JSON (415), or a
+     * signature header that is missing, malformed or dated outside the window (401, the same answer as
+     * for a wrong signature). Runs before the body is read, so such a request costs no body reading.
+     *
+     * @throws ProblemException the answer to send
+     */
+    public void screen(String contentType, String signature) {
+        if (!isJson(contentType)) {
+            throw rejected(Rejection.MEDIA_TYPE, WebhookProblems.unsupportedMediaType());
+        }
+        SignatureVerifier.Result result = verifier.screen(signature);
+        if (result == SignatureVerifier.Result.OUTSIDE_WINDOW) {
+            // not authenticated yet, so debug only: anyone can send a stale timestamp
+            LOG.debug("Webhook refused before its body: timestamp outside the window");
+            throw rejected(Rejection.TIMESTAMP, WebhookProblems.invalidSignature());
+        }
+        if (result != null) {
+            LOG.debugf("Webhook refused before its body: signature %s", result);
+            throw rejected(Rejection.SIGNATURE, WebhookProblems.invalidSignature());
         }
     }
 
@@ -76,11 +98,7 @@ public class WebhookIntake {
     private void verify(String signature, byte[] body) {
         Verification verification = verifier.verify(signature, body);
         switch (verification.result()) {
-            case VERIFIED ->
-                metrics.verified(
-                        verification.secretIndex(),
-                        fingerprints.get(verification.secretIndex()),
-                        verification.skewSeconds());
+            case VERIFIED -> metrics.verified(verification.secretIndex(), verification.skewSeconds());
             case OUTSIDE_WINDOW -> {
                 metrics.outsideWindow(verification.skewSeconds());
                 LOG.infof("Webhook refused: signed %d s away from this clock", verification.skewSeconds());

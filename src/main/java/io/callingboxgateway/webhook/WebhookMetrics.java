@@ -18,6 +18,8 @@ public class WebhookMetrics {
         TIMESTAMP,
         MALFORMED,
         TOO_LARGE,
+        /** The body did not arrive within callingbox.webhook.body-timeout. */
+        BODY_TIMEOUT,
         MEDIA_TYPE,
         UNAVAILABLE;
 
@@ -51,14 +53,13 @@ public class WebhookMetrics {
         rejectedCounter(reason).increment();
     }
 
-    /** A signature verified; the secret is named by its position and fingerprint, never by itself. */
-    void verified(int secretIndex, String secretFingerprint, long skewSeconds) {
-        registry.counter(
-                        "gateway.webhooks.verified",
-                        "secret_index",
-                        Integer.toString(secretIndex),
-                        "secret_fingerprint",
-                        secretFingerprint)
+    /**
+     * A signature verified; the secret is named by its position in the configured list only. Nothing
+     * derived from the secret itself (not even a hash prefix) is exported: a scrape must not help anyone
+     * test a guessed secret.
+     */
+    void verified(int secretIndex, long skewSeconds) {
+        registry.counter("gateway.webhooks.verified", "secret_index", Integer.toString(secretIndex))
                 .increment();
         skew.record(skewSeconds);
     }

@@ -4,6 +4,7 @@ import io.callingboxgateway.problem.Problem;
 import io.callingboxgateway.problem.ProblemException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** How the webhook edge says no. Every answer is problem JSON, and none tells a forger what was wrong. */
@@ -42,6 +43,15 @@ public class WebhookProblems {
                 "payload-too-large",
                 "Payload Too Large",
                 "Webhook bodies are limited to %d bytes.".formatted(maxBytes));
+    }
+
+    static Problem bodyTimeout(Duration timeout) {
+        return Problem.of(
+                408,
+                "request-timeout",
+                "Request Timeout",
+                "The webhook body did not arrive within %d ms; the connection is closed."
+                        .formatted(timeout.toMillis()));
     }
 
     /** The database could not be reached: nothing was stored, and CallingBox should deliver again. */

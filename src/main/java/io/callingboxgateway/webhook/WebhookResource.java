@@ -25,7 +25,10 @@ public class WebhookResource {
     @Inject
     WebhookIntake intake;
 
-    /** No @Consumes or @Produces: a webhook must never be lost to content negotiation. */
+    /**
+     * No @Consumes or @Produces: a webhook must never be lost to content negotiation. The media type and
+     * the signature header were already screened by {@link WebhookBodyReader} before the body was read.
+     */
     @POST
     @Operation(summary = "Receive a CallingBox webhook; 2xx only once it is stored")
     @RequestBody(
@@ -42,6 +45,9 @@ public class WebhookResource {
                             schema = @Schema(implementation = WebhookAck.class)))
     @APIResponse(responseCode = "400", description = "Signed, but not a CallingBox webhook envelope")
     @APIResponse(responseCode = "401", description = "Signature missing, wrong, or outside the time window")
+    @APIResponse(
+            responseCode = "408",
+            description = "Body not received within callingbox.webhook.body-timeout; the connection is closed")
     @APIResponse(responseCode = "413", description = "Body above callingbox.webhook.max-body-size")
     @APIResponse(responseCode = "415", description = "Not application/json")
     @APIResponse(responseCode = "503", description = "Database unavailable; deliver again after Retry-After")

@@ -81,6 +81,17 @@ class CallingBoxClientTest {
     }
 
     @Test
+    void aCallWithFieldsCallingBoxAddedLaterIsStillRead() {
+        String withNewFields =
+                callJson().replaceFirst("\\{", "{\"sentiment\": {\"score\": 0.8}, \"voicemail\": false, ");
+        callingBox.stubFor(get(urlPathEqualTo(path)).willReturn(okJson(withNewFields)));
+
+        Optional<CallSnapshot> call = client.call(id);
+
+        assertEquals("in_progress", call.orElseThrow().status());
+    }
+
+    @Test
     void a500IsRetriedThenFailsCleanly() {
         callingBox.stubFor(get(urlPathEqualTo(path))
                 .willReturn(aResponse().withStatus(500).withBody("{\"error\": \"database unavailable\"}")));
@@ -206,14 +217,12 @@ class CallingBoxClientTest {
     @Test
     void listsExhaustedDeliveriesAndRedeliversOne() {
         UUID delivery = UUID.randomUUID();
-        callingBox.stubFor(
-                get(urlPathEqualTo("/v1/webhook_deliveries"))
-                        .withQueryParam("status", equalTo("exhausted"))
-                        .withQueryParam("limit", equalTo("200"))
-                        .willReturn(
-                                okJson(
-                                        "{\"data\": [{\"id\": \"" + delivery + "\", \"call_id\": \"" + id
-                                                + "\", \"event_type\": \"call.completed\", \"status\": \"exhausted\", \"attempt_count\": 8}]}")));
+        callingBox.stubFor(get(urlPathEqualTo("/v1/webhook_deliveries"))
+                .withQueryParam("status", equalTo("exhausted"))
+                .withQueryParam("limit", equalTo("200"))
+                .willReturn(okJson("{\"data\": [{\"id\": \"" + delivery + "\", \"call_id\": \"" + id
+                        + "\", \"event_type\": \"call.completed\", \"status\": \"exhausted\", \"attempt_count\": 8,"
+                        + " \"a_field_added_later\": 1}], \"has_more\": false}")));
         callingBox.stubFor(post(urlPathEqualTo("/v1/webhook_deliveries/" + delivery + "/redeliver"))
                 .willReturn(okJson("{\"id\": \"" + delivery + "\", \"status\": \"pending\"}")));
 

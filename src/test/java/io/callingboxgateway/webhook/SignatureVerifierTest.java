@@ -4,7 +4,7 @@ import static io.callingboxgateway.testing.SignedWebhook.signature;
 import static io.callingboxgateway.testing.SignedWebhook.v1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.callingboxgateway.webhook.SignatureVerifier.Result;
 import io.callingboxgateway.webhook.SignatureVerifier.Verification;
@@ -186,10 +186,21 @@ class SignatureVerifierTest {
     }
 
     @Test
-    void fingerprintsAreShortStableAndDistinct() {
-        assertEquals(8, SignatureVerifier.fingerprint(CURRENT).length());
-        assertEquals(SignatureVerifier.fingerprint(CURRENT), SignatureVerifier.fingerprint(CURRENT));
-        assertNotEquals(SignatureVerifier.fingerprint(CURRENT), SignatureVerifier.fingerprint(PREVIOUS));
+    void screeningFromTheHeaderAloneRefusesWhatCanNeverVerify() {
+        assertEquals(Result.MALFORMED, verifier.screen(null));
+        assertEquals(Result.MALFORMED, verifier.screen("garbage"));
+        assertEquals(Result.MALFORMED, verifier.screen("t=" + NOW)); // no v1
+        assertEquals(Result.MALFORMED, verifier.screen("t=yesterday,v1=00"));
+        assertEquals(Result.OUTSIDE_WINDOW, verifier.screen("t=" + (NOW - 301) + ",v1=00"));
+        assertEquals(Result.OUTSIDE_WINDOW, verifier.screen("t=" + (NOW + 301) + ",v1=00"));
+        assertEquals(Result.NO_SECRETS, verifierAt(NOW).screen(signature(CURRENT, NOW, BODY)));
+    }
+
+    @Test
+    void screeningLeavesAPlausibleHeaderToTheBodyCheck() {
+        // any v1 passes the screen: only the HMAC over the body can tell a forgery
+        assertNull(verifier.screen("t=" + (NOW - 300) + ",v1=00"));
+        assertNull(verifier.screen(signature(CURRENT, NOW, BODY)));
     }
 
     private static SignatureVerifier verifierAt(long epochSecond, String... secrets) {

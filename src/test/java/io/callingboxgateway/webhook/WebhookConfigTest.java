@@ -34,7 +34,19 @@ class WebhookConfigTest {
                 settings(Duration.ofDays(7), " whsec_a , ,whsec_b").signingSecrets());
     }
 
+    @Test
+    void aBodyTimeoutOfZeroIsRefused() {
+        List<String> problems =
+                settings(Duration.ofDays(7), "whsec_a", Duration.ZERO).problems();
+
+        assertEquals(List.of("callingbox.webhook.body-timeout must be positive"), problems);
+    }
+
     private static WebhookConfig settings(Duration retention, String secrets) {
+        return settings(retention, secrets, Duration.ofSeconds(10));
+    }
+
+    private static WebhookConfig settings(Duration retention, String secrets, Duration bodyTimeout) {
         return new WebhookConfig() {
             @Override
             public Optional<List<String>> secrets() {
@@ -49,6 +61,11 @@ class WebhookConfigTest {
             @Override
             public MemorySize maxBodySize() {
                 return new MemorySize(BigInteger.valueOf(256 * 1024));
+            }
+
+            @Override
+            public Duration bodyTimeout() {
+                return bodyTimeout;
             }
 
             @Override

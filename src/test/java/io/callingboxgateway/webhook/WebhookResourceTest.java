@@ -12,6 +12,7 @@ import static io.restassured.RestAssured.given;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,18 @@ class WebhookResourceTest {
                 .body("outcome", equalTo("created"));
 
         given().get("/calls/{id}", call).then().statusCode(200).body("status", equalTo("in_progress"));
+    }
+
+    @Test
+    void fieldsCallingBoxAddsLaterAreIgnored() {
+        UUID call = UUID.randomUUID();
+        String envelope = envelope(UUID.randomUUID(), "call.ringing", call, "ringing", T1)
+                .replace("\"api_version\": \"2026-04\",", "\"api_version\": \"2026-04\", \"livemode\": true,")
+                .replace("\"status\": \"ringing\",", "\"status\": \"ringing\", \"sentiment\": {\"score\": 0.8},");
+
+        post(envelope).statusCode(200).body("outcome", equalTo("created"));
+
+        given().get("/calls/{id}", call).then().statusCode(200).body("status", equalTo("ringing"));
     }
 
     @Test
@@ -339,7 +352,8 @@ class WebhookResourceTest {
         StoreRows before = StoreRows.count(db);
         try (Socket socket = new Socket(webhookUrl.getHost(), webhookUrl.getPort())) {
             socket.setSoTimeout(30_000);
-            writeHead(socket, 300 * 1024, "t=1,v1=00");
+            // a plausible signature header: only the size is wrong, and it is judged before the body
+            writeHead(socket, 300 * 1024, signature(CURRENT_SECRET, now(), new byte[0]));
 
             String head = readHead(socket);
 
@@ -350,6 +364,93 @@ class WebhookResourceTest {
             assertTrue(rest.contains("payload-too-large"), rest);
         }
         assertEquals(before, StoreRows.count(db));
+    }
+
+    // --- refused before the body is read ---
+
+    @Test
+    void aRequestThatCannotVerifyIsRefusedFromItsHeadersWithoutWaitingForItsBody() throws Exception {
+        String[][] cases = {
+            // {content type, signature header or null, expected status}
+            {"application/json", null, "401"},
+            {"application/json", "garbage", "401"},
+            {"application/json", "t=1,v1=00", "401"}, // dated outside the window
+            {"application/json", "t=" + (now() + 1000) + ",v1=00", "401"},
+            {"text/plain", signature(CURRENT_SECRET, now(), new byte[0]), "415"},
+        };
+        for (String[] c : cases) {
+            StoreRows before = StoreRows.count(db);
+            try (Socket socket = new Socket(webhookUrl.getHost(), webhookUrl.getPort())) {
+                // the body is announced but never sent: an answer can only come from the headers
+                socket.setSoTimeout(10_000);
+                String head = "POST " + PATH + " HTTP/1.1\r\n"
+                        + "Host: localhost\r\n"
+                        + "Content-Type: " + c[0] + "\r\n"
+                        + "Content-Length: 200000\r\n"
+                        + (c[1] == null ? "" : "CallingBox-Signature: " + c[1] + "\r\n")
+                        + "\r\n";
+                socket.getOutputStream().write(head.getBytes(UTF_8));
+                socket.getOutputStream().flush();
+
+                String answer = readHead(socket);
+                assertTrue(answer.startsWith("HTTP/1.1 " + c[2] + " "), c[1] + ": " + answer);
+                String lower = answer.toLowerCase(Locale.ROOT);
+                assertTrue(lower.contains("content-type: " + PROBLEM), answer);
+                assertTrue(lower.contains("connection: close"), answer);
+                // then the server ends the connection instead of waiting for the 200000 bytes
+                String rest = new String(socket.getInputStream().readAllBytes(), UTF_8);
+                assertTrue(rest.contains("\"status\":" + c[2]), rest);
+            }
+            assertEquals(before, StoreRows.count(db));
+        }
+    }
+
+    @Test
+    void aBodyThatStopsArrivingIs408AndTheConnectionClosed() throws Exception {
+        byte[] body = newEnvelope().getBytes(UTF_8);
+        StoreRows before = StoreRows.count(db);
+        try (Socket socket = new Socket(webhookUrl.getHost(), webhookUrl.getPort())) {
+            socket.setSoTimeout(15_000); // the test profile's body timeout is 2 s
+            String head = "POST " + PATH + " HTTP/1.1\r\n"
+                    + "Host: localhost\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n"
+                    + "CallingBox-Signature: " + signature(CURRENT_SECRET, now(), body) + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(UTF_8));
+            socket.getOutputStream().write(body, 0, 10); // a few bytes, then nothing
+            socket.getOutputStream().flush();
+
+            String answer = readHead(socket);
+
+            assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+            assertTrue(answer.toLowerCase(Locale.ROOT).contains("content-type: " + PROBLEM), answer);
+            String rest = new String(socket.getInputStream().readAllBytes(), UTF_8); // ends: closed
+            assertTrue(rest.contains("request-timeout"), rest);
+        }
+        assertEquals(before, StoreRows.count(db));
+    }
+
+    @Test
+    void aBodyThatArrivesInPiecesWithinTheDeadlineIsAccepted() throws Exception {
+        byte[] body = newEnvelope().getBytes(UTF_8);
+        try (Socket socket = new Socket(webhookUrl.getHost(), webhookUrl.getPort())) {
+            socket.setSoTimeout(15_000);
+            String head = "POST " + PATH + " HTTP/1.1\r\n"
+                    + "Host: localhost\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n"
+                    + "CallingBox-Signature: " + signature(CURRENT_SECRET, now(), body) + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(UTF_8));
+            socket.getOutputStream().flush();
+            socket.getOutputStream().write(body, 0, 10);
+            socket.getOutputStream().flush();
+            socket.getOutputStream().write(body, 10, body.length - 10);
+            socket.getOutputStream().flush();
+
+            String answer = readHead(socket);
+
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+        }
     }
 
     @Test
@@ -368,8 +469,9 @@ class WebhookResourceTest {
                 .body(containsString("gateway_webhooks_received_total{type=\"call.ringing\"}"))
                 .body(containsString("gateway_webhooks_rejected_total{reason=\"signature\"}"))
                 .body(containsString("gateway_webhooks_rejected_total{reason=\"too_large\"}"))
-                .body(containsString("gateway_webhooks_verified_total{secret_fingerprint=\""
-                        + SignatureVerifier.fingerprint(CURRENT_SECRET) + "\",secret_index=\"0\"}"))
+                .body(containsString("gateway_webhooks_verified_total{secret_index=\"0\"}"))
+                .body(not(containsString("fingerprint")))
+                .body(containsString("gateway_webhooks_rejected_total{reason=\"body_timeout\"}"))
                 .body(containsString("gateway_webhooks_signature_skew_seconds_count"))
                 .body(containsString("gateway_webhooks_since_last_accepted_seconds"))
                 .body(containsString("gateway_webhooks_duplicates_total"));

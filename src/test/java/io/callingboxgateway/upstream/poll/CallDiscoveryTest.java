@@ -168,6 +168,21 @@ class CallDiscoveryTest {
     }
 
     @Test
+    void listedCallsWithFieldsCallingBoxAddedLaterAreStillStored() {
+        CallSnapshot call = completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(1)));
+        String body = UpstreamFixtures.json(json, List.of(call))
+                // CallingBox adds fields over time: the gateway's strictness towards its own callers must
+                // not make it refuse them
+                .replaceFirst("\\{\"id\"", "{\"sentiment\":{\"score\":0.8},\"id\"");
+        CallingBoxWireMock.server().stubFor(get(urlPathEqualTo("/v1/calls")).willReturn(okJson(body)));
+
+        CallDiscovery.Report report = discovery.discover(REPLICA, now, () -> true);
+
+        assertEquals(1, report.applied(), body);
+        assertStored(call);
+    }
+
+    @Test
     void aScanWhoseCallsCannotBeStoredFailsAndTheNextScanReadsThemAgain() {
         CallSnapshot scanned = completed(UUID.randomUUID(), now.minus(Duration.ofHours(2)));
         list(scanned);
