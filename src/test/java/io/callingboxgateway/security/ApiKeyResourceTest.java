@@ -147,6 +147,23 @@ class ApiKeyResourceTest {
     }
 
     @Test
+    void aKeyThatCannotBeCheckedIs503NotARevocation() {
+        String key = ApiKeys.issue("during an outage", "calls:read");
+        PostgresResource.proxy().cut();
+        try {
+            bearer(key)
+                    .get("/calls")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", notNullValue());
+        } finally {
+            PostgresResource.proxy().restore();
+        }
+        bearer(key).get("/calls").then().statusCode(200);
+    }
+
+    @Test
     void twoKeysAreNeverTheSame() {
         assertNotEquals(ApiKeys.issue("one", "calls:read"), ApiKeys.issue("two", "calls:read"));
     }
