@@ -2,6 +2,7 @@ package io.callingboxgateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callingboxgateway.testing.TestCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -47,6 +48,7 @@ final class FeedClient {
 
     Page get(String query) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/events?" + query))
+                .header("Authorization", TestCredentials.AUTHORIZATION)
                 .timeout(Duration.ofSeconds(10))
                 .build();
         try {

@@ -1,5 +1,6 @@
 package io.callingboxgateway.events;
 
+import io.callingboxgateway.testing.TestCredentials;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,6 +60,9 @@ final class SseClient implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(10));
+        if (headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+            request.header("Authorization", TestCredentials.AUTHORIZATION);
+        }
         headers.forEach(request::header);
         try {
             return new SseClient(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));

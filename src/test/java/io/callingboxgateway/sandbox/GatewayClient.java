@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.callingboxgateway.testing.TestCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -52,7 +53,9 @@ final class GatewayClient {
     record Reply(int status, JsonNode body) {}
 
     Reply get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(root + path)).GET());
+        return send(HttpRequest.newBuilder(URI.create(root + path))
+                .header("Authorization", TestCredentials.AUTHORIZATION)
+                .GET());
     }
 
     Reply post(String path, String authorization, String json) {
@@ -139,8 +142,10 @@ final class GatewayClient {
 
     /** One value of the Prometheus scrape, e.g. {@code gateway_webhooks_rejected_total{reason="signature"}}. */
     double metric(String series) {
-        HttpResponse<String> response =
-                exchange(HttpRequest.newBuilder(URI.create(root + "/q/metrics")), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = exchange(
+                HttpRequest.newBuilder(URI.create(root + "/q/metrics"))
+                        .header("Authorization", TestCredentials.AUTHORIZATION),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), "the metrics scrape answers");
         String scrape = response.body();
         boolean tagged = series.contains("{");

@@ -1,0 +1,6 @@
+package io.callingboxgateway.security;
+
+import java.util.List;
+
+/** All API keys, oldest first. */
+public record ApiKeyList(List<ApiKeyView> data) {}
