@@ -42,7 +42,7 @@ run() {
     sleep 0.1
   done
   local ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  local started; started=$(grep -m1 -o 'started in [0-9.]*s' "$logfile" | grep -o '[0-9.]*s' || echo '?')
+  local started; started=$(grep -m1 -o 'started in [0-9.][0-9.]*s' "$logfile" | sed 's/started in //' || echo '?')
   sleep 5
   local idle; idle=$(rss_mb "$app_pid")
   eval "$load" >/dev/null
