@@ -53,6 +53,7 @@ public class WebhookBench {
         switch (mode) {
             case "throughput" -> bench.throughput(seconds, n);
             case "sse-latency" -> bench.sseLatency(seconds, n);
+            case "count" -> bench.count(seconds, n); // here args[3] is the number of webhooks
             default -> throw new IllegalArgumentException(mode);
         }
     }
@@ -92,6 +93,30 @@ public class WebhookBench {
                 "webhooks: %d in %d s = %.1f/s, failures %d, p50 %.2f ms, p99 %.2f ms%n",
                 latencies.size(), seconds, latencies.size() / (double) seconds, failures.get(),
                 percentile(latencies, 50), percentile(latencies, 99));
+    }
+
+    /** Sends exactly total webhooks (total/2 calls, each created then moved on) from clients threads. */
+    void count(int total, int clients) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicLong left = new AtomicLong(total / 2);
+        AtomicLong failures = new AtomicLong();
+        long start = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            pool.submit(() -> {
+                while (left.getAndDecrement() > 0) {
+                    UUID call = UUID.randomUUID();
+                    for (String status : List.of("ringing", "in_progress")) {
+                        if (send(call, status) / 100 != 2) failures.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.HOURS);
+        System.out.printf(
+                "webhooks: %d in %.1f s, failures %d%n",
+                total / 2 * 2, (System.nanoTime() - start) / 1e9, failures.get());
     }
 
     void sseLatency(int seconds, int rate) throws Exception {

@@ -1,0 +1,21 @@
+package io.callingboxgateway.nativeimage;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Registers for reflection, so the native image can bind them, the types that Jackson reads or writes
+ * outside JAX-RS method signatures (Quarkus registers those by itself): the webhook body parsed by hand,
+ * problem bodies and the refresh answer built as {@code Response} entities, and the types nested in them. Kept in one place so
+ * the feature packages need no native-image annotations; {@code NativeReadinessTest} finds such types
+ * in the compiled code and fails when one is missing here.
+ */
+@RegisterForReflection(
+        targets = {
+            io.callingboxgateway.webhook.WebhookEnvelope.class,
+            io.callingboxgateway.webhook.WebhookEnvelope.Data.class,
+            io.callingboxgateway.problem.Problem.class,
+            io.callingboxgateway.upstream.poll.CallRefreshResource.Refreshed.class,
+        })
+final class JsonTypes {
+    private JsonTypes() {}
+}
