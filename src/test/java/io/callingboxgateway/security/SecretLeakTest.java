@@ -223,6 +223,12 @@ class SecretLeakTest {
 
         Poller.Report report = poller.poll("secret-leak-test", Instant.now());
         assertTrue(report.ran(), "the poll ran");
+        if (!report.succeeded()) {
+            // a cold JVM on a busy machine can miss the test profile's 1 s upstream timeout once
+            breakers.reset(CallingBoxClient.BREAKER);
+            poller.poll("secret-leak-test", Instant.now());
+        }
+        breakers.reset(CallingBoxClient.BREAKER);
         given().post("/calls/{id}/refresh", call).then().statusCode(202);
         given().get("/calls/{id}", call).then().statusCode(200);
 
