@@ -69,13 +69,18 @@ bench_recreate_db() {
 # leaves the machine; sets base_url. Arguments: extra VAR=VALUE environment.
 bench_start_gateway() {
   local port=${BENCH_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+  local management_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   base_url="http://127.0.0.1:$port"
+  # health and metrics are on the management interface, not on the API port
+  management_url="http://127.0.0.1:$management_port"
   log "starting the gateway on $base_url (log: $work/gateway.log while it runs)"
   local gateway_env=(
     "QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://$PGHOST:$PGPORT/$BENCH_DB"
     "QUARKUS_DATASOURCE_USERNAME=$PGUSER"
     "QUARKUS_HTTP_HOST=127.0.0.1"
     "QUARKUS_HTTP_PORT=$port"
+    "QUARKUS_MANAGEMENT_HOST=127.0.0.1"
+    "QUARKUS_MANAGEMENT_PORT=$management_port"
     "CALLINGBOX_BASE_URL=http://127.0.0.1:9"
     "$@"
   )
@@ -84,7 +89,7 @@ bench_start_gateway() {
   env "${gateway_env[@]}" java $BENCH_JAVA_OPTS -jar "$jar" >"$work/gateway.log" 2>&1 &
   gateway_pid=$!
   for i in $(seq 1 120); do
-    if curl -fsS -o /dev/null "$base_url/q/health/ready" 2>/dev/null; then break; fi
+    if curl -fsS -o /dev/null "$management_url/q/health/ready" 2>/dev/null; then break; fi
     if ! kill -0 "$gateway_pid" 2>/dev/null || [[ $i == 120 ]]; then
       echo "the gateway did not become ready; last lines of its log:" >&2
       tail -n 40 "$work/gateway.log" >&2

@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -14,6 +16,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
@@ -24,14 +28,41 @@ class OperabilityTest {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
     }
 
+    /** What only an operator's network may reach is not served where the API's callers are. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/q/metrics",
+                "/q/health",
+                "/q/health/live",
+                "/q/health/ready",
+                "/q/health/group/upstream",
+                "/q/openapi"
+            })
+    void managementPathsAreNotOnTheApiPort(String path) {
+        given().get(path)
+                .then()
+                .statusCode(404)
+                .body(not(containsString("# TYPE")))
+                .body(not(containsString("\"status\":\"UP\"")));
+
+        // served on the management port instead (the upstream group may be DOWN: 503, but there)
+        Management.given().get(path).then().statusCode(not(equalTo(404)));
+    }
+
+    @Test
+    void theManagementPortIsNotTheApiPort() {
+        assertNotEquals(RestAssured.port, Management.root().getPort());
+    }
+
     @Test
     void liveness() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.health("/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void readinessChecksTheDatabase() {
-        given().get("/q/health/ready")
+        Management.health("/ready")
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
@@ -47,7 +78,8 @@ class OperabilityTest {
                 .statusCode(404);
 
         // what a Prometheus server asks for when it cannot take OpenMetrics
-        given().accept("text/plain; version=0.0.4")
+        Management.given()
+                .accept("text/plain; version=0.0.4")
                 .get("/q/metrics")
                 .then()
                 .statusCode(200)
@@ -61,7 +93,8 @@ class OperabilityTest {
 
     @Test
     void openApiDocumentsTheReadApiAsItIsOnTheWire() {
-        given().queryParam("format", "json")
+        Management.given()
+                .queryParam("format", "json")
                 .get("/q/openapi")
                 .then()
                 .statusCode(200)

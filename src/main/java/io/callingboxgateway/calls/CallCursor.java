@@ -10,40 +10,37 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The keyset position after the last call of a page: (created_at, id) of that call.
  *
  * <p>On the wire it is opaque: a version byte, the position, a hash of the filter set it was issued
- * for and a MAC over all of it, base64url-encoded. The MAC key is not a secret (a cursor grants nothing
- * the caller could not ask for directly); it is there so an edited or truncated cursor is refused with
- * a clear 400 instead of quietly paging from somewhere else.
+ * for and a MAC over all of it, base64url-encoded. The MAC is there so an edited or truncated cursor is
+ * refused with a clear 400 instead of quietly paging from somewhere else; its key ({@link CursorKey}) is
+ * the server's own, so a cursor cannot be forged.
  */
 record CallCursor(Instant createdAt, UUID id) {
 
     private static final byte VERSION = 1;
     private static final int BODY_LENGTH = 1 + 8 + 16 + 8;
     private static final int MAC_LENGTH = 8;
-    private static final byte[] MAC_KEY = "callingbox-gateway/calls-cursor".getBytes(StandardCharsets.US_ASCII);
 
     static CallCursor after(Call call) {
         return new CallCursor(call.createdAt, call.id);
     }
 
-    String encode(CallFilter filter) {
+    String encode(CallFilter filter, CursorKey key) {
         ByteBuffer body = ByteBuffer.allocate(BODY_LENGTH + MAC_LENGTH)
                 .put(VERSION)
                 .putLong(ChronoUnit.MICROS.between(Instant.EPOCH, createdAt))
                 .putLong(id.getMostSignificantBits())
                 .putLong(id.getLeastSignificantBits())
                 .put(filterHash(filter));
-        body.put(mac(Arrays.copyOf(body.array(), BODY_LENGTH)));
+        body.put(key.mac(Arrays.copyOf(body.array(), BODY_LENGTH), MAC_LENGTH));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(body.array());
     }
 
-    static CallCursor decode(String token, CallFilter filter) {
+    static CallCursor decode(String token, CallFilter filter, CursorKey key) {
         byte[] raw;
         try {
             raw = Base64.getUrlDecoder().decode(token);
@@ -55,7 +52,8 @@ record CallCursor(Instant createdAt, UUID id) {
         }
         if (raw.length != BODY_LENGTH + MAC_LENGTH
                 || !MessageDigest.isEqual(
-                        mac(Arrays.copyOf(raw, BODY_LENGTH)), Arrays.copyOfRange(raw, BODY_LENGTH, raw.length))) {
+                        key.mac(Arrays.copyOf(raw, BODY_LENGTH), MAC_LENGTH),
+                        Arrays.copyOfRange(raw, BODY_LENGTH, raw.length))) {
             throw invalid("cursor was modified or truncated; use next_cursor exactly as returned");
         }
         ByteBuffer body = ByteBuffer.wrap(raw, 1, BODY_LENGTH - 1);
@@ -79,16 +77,6 @@ record CallCursor(Instant createdAt, UUID id) {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(filter.fingerprint().getBytes(StandardCharsets.UTF_8));
             return Arrays.copyOf(digest, 8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] mac(byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(MAC_KEY, "HmacSHA256"));
-            return Arrays.copyOf(mac.doFinal(body), MAC_LENGTH);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -26,11 +26,14 @@ public class CallResource {
     @Inject
     CallService calls;
 
+    @Inject
+    CursorKey cursorKey;
+
     @GET
     @Operation(summary = "List calls, newest first, filtered and cursor-paginated")
     public CallPage list(@BeanParam CallListParams params) {
         CallFilter filter = CallFilter.parse(params);
-        CallCursor after = params.cursor == null ? null : CallCursor.decode(params.cursor, filter);
+        CallCursor after = params.cursor == null ? null : CallCursor.decode(params.cursor, filter, cursorKey);
         return calls.page(filter, after, RequestValues.intInRange("limit", params.limit, 1, MAX_LIMIT, DEFAULT_LIMIT));
     }
 

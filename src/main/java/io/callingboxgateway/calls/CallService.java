@@ -2,6 +2,7 @@ package io.callingboxgateway.calls;
 
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,9 @@ import java.util.UUID;
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
 public class CallService {
+
+    @Inject
+    CursorKey cursorKey;
 
     public Optional<Call> find(UUID id) {
         return Call.findByIdOptional(id);
@@ -56,7 +60,7 @@ public class CallService {
         List<Call> rows = Call.<Call>find(query, params).range(0, limit).list();
         boolean hasMore = rows.size() > limit;
         List<Call> page = hasMore ? rows.subList(0, limit) : rows;
-        String next = hasMore ? CallCursor.after(page.get(limit - 1)).encode(filter) : null;
+        String next = hasMore ? CallCursor.after(page.get(limit - 1)).encode(filter, cursorKey) : null;
         return new CallPage(page.stream().map(CallView::of).toList(), hasMore, next);
     }
 

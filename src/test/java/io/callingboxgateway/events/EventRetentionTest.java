@@ -13,6 +13,7 @@ import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
+import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
@@ -85,7 +86,7 @@ class EventRetentionTest {
         long floorBefore = db.deletedThrough();
         long oldest = db.head();
         db.ageEventsThrough(oldest, 400);
-        double deletedBefore = Metrics.value(DELETED);
+        double deletedBefore = Management.value(DELETED);
 
         // a reader holds one event of the second batch: retention must stop there, not before
         long held = floorBefore + BATCH + 5;
@@ -115,7 +116,7 @@ class EventRetentionTest {
         assertEquals(oldest, db.deletedThrough());
         assertEquals(0, db.queryLong("select count(*) from call_event where id <= ?", oldest));
         assertEquals(1, db.queryLong("select count(*) from call_event where id > ?", oldest));
-        assertEquals(deletedBefore + deleted, Metrics.value(DELETED));
+        assertEquals(deletedBefore + deleted, Management.value(DELETED));
 
         given().get("/events?after=" + floorBefore)
                 .then()

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.callingboxgateway.calls.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.EventLog.Decision;
+import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -319,12 +320,7 @@ class ReconcilerTest {
 
     /** The Prometheus counter of missed webhooks, as a scraper reads it. */
     private static double missedWebhooks() {
-        String metrics =
-                given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines()
-                .filter(line -> line.startsWith("gateway_webhooks_missed_total"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return Management.sum("gateway_webhooks_missed_total");
     }
 
     /** {@code {"before": ..., "after": ...}} as the event log spells one change. */

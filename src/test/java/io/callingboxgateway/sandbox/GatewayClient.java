@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.callingboxgateway.testing.TestCredentials;
+import io.callingboxgateway.testing.Management;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,8 +28,8 @@ import java.util.UUID;
 
 /**
  * The gateway's port as its users meet it: a CallingBox customer placing calls on the simulator served
- * there, and consumers reading a call, the event feed, a call's decision history and the Prometheus
- * scrape. Also the comparison of a call with the simulator's ground truth.
+ * there, and consumers reading a call, the event feed, a call's decision history and (on the management
+ * interface) the Prometheus scrape. Also the comparison of a call with the simulator's ground truth.
  *
  * <p>It speaks through the JDK's HTTP client rather than RestAssured: the runs read thousands of
  * calls and events, and RestAssured's Groovy machinery cost as much CPU as the gateway itself.
@@ -142,25 +143,7 @@ final class GatewayClient {
 
     /** One value of the Prometheus scrape, e.g. {@code gateway_webhooks_rejected_total{reason="signature"}}. */
     double metric(String series) {
-        HttpResponse<String> response = exchange(
-                HttpRequest.newBuilder(URI.create(root + "/q/metrics"))
-                        .header("Authorization", TestCredentials.AUTHORIZATION),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), "the metrics scrape answers");
-        String scrape = response.body();
-        boolean tagged = series.contains("{");
-        String name = tagged ? series.substring(0, series.indexOf('{')) : series;
-        List<String> wantedTags = tagged
-                ? List.of(series.substring(series.indexOf('{') + 1, series.length() - 1)
-                        .split(","))
-                : List.of();
-        for (String line : scrape.split("\n")) {
-            if ((line.startsWith(name + " ") || line.startsWith(name + "{"))
-                    && wantedTags.stream().allMatch(line::contains)) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return 0;
+        return Management.value(series);
     }
 
     /**

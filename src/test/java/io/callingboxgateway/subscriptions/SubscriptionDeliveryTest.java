@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.subscriptions.Receiver.Answer;
 import io.callingboxgateway.subscriptions.Receiver.Push;
+import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
@@ -107,14 +108,7 @@ class SubscriptionDeliveryTest {
                 .until(() -> acknowledged(receiver, List.of(call)).size() == 1);
 
         String lag = "gateway_subscriptions_lag{subscription=\"%s\"} 0.0".formatted(subscription.id());
-        String metrics = await().atMost(PATIENCE)
-                .until(
-                        () -> given().get("/q/metrics")
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .asString(),
-                        m -> m.contains(lag));
+        String metrics = await().atMost(PATIENCE).until(Management::scrape, m -> m.contains(lag));
         assertTrue(metrics.contains("gateway_subscriptions_deliveries_total{outcome=\"delivered\"}"), metrics);
         assertTrue(metrics.contains("gateway_subscriptions{state=\"active\"}"), metrics);
     }

@@ -16,6 +16,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -455,7 +456,7 @@ class WebhookResourceTest {
 
     @Test
     void openApiDescribesTheEndpoint() {
-        given().get("/q/openapi").then().statusCode(200).body(containsString(PATH));
+        Management.given().get("/q/openapi").then().statusCode(200).body(containsString(PATH));
     }
 
     @Test
@@ -463,7 +464,7 @@ class WebhookResourceTest {
         post(newEnvelope()).statusCode(200);
         post("{}".getBytes(UTF_8), "t=1,v1=00").statusCode(401);
 
-        given().get("/q/metrics")
+        Management.metrics()
                 .then()
                 .statusCode(200)
                 .body(containsString("gateway_webhooks_received_total{type=\"call.ringing\"}"))

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallingBoxWireMock;
+import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
@@ -125,8 +126,8 @@ class CallRefreshResourceTest {
             given().post("/calls/{id}/refresh", UUID.randomUUID()).then().statusCode(503);
         }
 
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/group/upstream")
+        Management.health("/ready").then().statusCode(200).body("status", equalTo("UP"));
+        Management.health("/group/upstream")
                 .then()
                 .statusCode(503)
                 .body("checks[0].name", equalTo("callingbox"))
@@ -136,7 +137,7 @@ class CallRefreshResourceTest {
 
     @Test
     void metricsShowTheBreakerStateAndThePollerGauges() {
-        given().get("/q/metrics")
+        Management.metrics()
                 .then()
                 .statusCode(200)
                 .body(containsString("callingbox_breaker_state{state=\"closed\"} 1.0"))
