@@ -17,6 +17,9 @@ import org.postgresql.PGConnection;
  * <p>Done here rather than in the JDBC URL because operators set the URL themselves: limits written
  * into it would be lost with the first custom URL. The network timeout is set on the driver's own
  * connection, not through the pool's wrapper, so the pool does not reset it on return.
+ *
+ * <p>It also makes every commit durable before it returns: {@code synchronous_commit = off} on the
+ * server is overridden for the gateway's sessions (see docs/decisions/0020-poll-strategy.md).
  */
 @ApplicationScoped
 public class SessionLimits implements AgroalPoolInterceptor {
@@ -46,7 +49,12 @@ public class SessionLimits implements AgroalPoolInterceptor {
     public void onConnectionCreate(Connection connection) {
         try (PreparedStatement limits = connection.prepareStatement(
                 "select set_config('statement_timeout', ?, false), set_config('lock_timeout', ?, false),"
-                        + " set_config('idle_in_transaction_session_timeout', ?, false)")) {
+                        + " set_config('idle_in_transaction_session_timeout', ?, false),"
+                        // Events are visible at commit, so a commit must be durable when it returns: a
+                        // server configured with synchronous_commit = off is overridden for our
+                        // sessions (local, remote_write, remote_apply and on all flush locally: kept).
+                        + " set_config('synchronous_commit', case current_setting('synchronous_commit')"
+                        + " when 'off' then 'on' else current_setting('synchronous_commit') end, false)")) {
             limits.setString(1, millis(config.statementTimeout()));
             limits.setString(2, millis(config.lockTimeout()));
             limits.setString(3, millis(config.idleInTransactionTimeout()));

@@ -12,7 +12,6 @@ import io.callingboxgateway.upstream.UpstreamException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -81,7 +80,6 @@ public class CallDiscovery {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final CallingBoxConfig config;
-    private final EntityManager em;
 
     CallDiscovery(
             CallingBoxClient client,
@@ -90,9 +88,7 @@ public class CallDiscovery {
             PollerLease lease,
             ObjectMapper json,
             MeterRegistry metrics,
-            CallingBoxConfig config,
-            EntityManager em) {
-        this.em = em;
+            CallingBoxConfig config) {
         this.client = client;
         this.reconciler = reconciler;
         this.stored = stored;
@@ -197,7 +193,7 @@ public class CallDiscovery {
         count("invalid", unstorable);
         for (int from = 0; from < changed.size(); from += CALLS_PER_COMMIT) {
             List<CallSnapshot> chunk = changed.subList(from, Math.min(changed.size(), from + CALLS_PER_COMMIT));
-            applyLazilyDurable(chunk, source);
+            applyDurably(chunk, source);
             count("applied", chunk.size());
         }
         return new Stored(changed.size(), skipped, unstorable, compared - started, System.nanoTime() - compared);
@@ -212,17 +208,14 @@ public class CallDiscovery {
     }
 
     /**
-     * A few calls, one transaction, committed without waiting for the WAL flush. Safe for polled data:
-     * a crash can only lose the last few such commits, and never once the scan's high-water mark (a
-     * normal, flushed commit that comes after them in the WAL) is durable; an unrecorded scan is
-     * simply repeated. Without this, a first scan of a big organisation spends most of its time in
-     * fsync, and a poll most of its time beginning and committing.
+     * A few calls, one transaction, one WAL flush at its commit. Never committed asynchronously: the
+     * events it writes are visible to consumers at commit, and an event a crash could take back would
+     * have its id handed to a different event after the restart, which a consumer past that id would
+     * skip. Batching (CALLS_PER_COMMIT calls a flush, unchanged calls not written at all) keeps the
+     * cost of that flush small.
      */
-    private void applyLazilyDurable(List<CallSnapshot> calls, Source source) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("set local synchronous_commit = off").executeUpdate();
-            reconciler.applyAll(calls, source);
-        });
+    private void applyDurably(List<CallSnapshot> calls, Source source) {
+        QuarkusTransaction.requiringNew().run(() -> reconciler.applyAll(calls, source));
     }
 
     private void count(String outcome) {
