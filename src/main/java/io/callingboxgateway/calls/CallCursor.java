@@ -59,6 +59,11 @@ record CallCursor(Instant createdAt, UUID id) {
         ByteBuffer body = ByteBuffer.wrap(raw, 1, BODY_LENGTH - 1);
         Instant createdAt = Instant.EPOCH.plus(body.getLong(), ChronoUnit.MICROS);
         UUID id = new UUID(body.getLong(), body.getLong());
+        // The MAC key is public, so a forged cursor can pass the MAC; its position must still be one
+        // PostgreSQL can compare against, or the page query fails with a 500.
+        if (!CallSnapshot.isStorable(createdAt)) {
+            throw invalid("cursor is not a cursor issued by this API (position out of range)");
+        }
         byte[] issuedFor = new byte[8];
         body.get(issuedFor);
         if (!MessageDigest.isEqual(issuedFor, filterHash(filter))) {

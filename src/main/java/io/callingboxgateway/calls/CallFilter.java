@@ -103,14 +103,23 @@ public record CallFilter(
         if (value == null) {
             return null;
         }
+        Instant parsed;
         try {
             // As with phone numbers: the '+' of an unencoded offset such as +02:00 arrives as a space.
-            return OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
+            parsed = OffsetDateTime.parse(value.replace(' ', '+')).toInstant();
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidParameter(
                     name,
                     "%s '%s' is not an ISO 8601 timestamp with an offset, such as 2026-04-16T12:00:00Z"
                             .formatted(name, RequestValues.echo(value)));
         }
+        // Java reads years up to 999999999; a comparison PostgreSQL cannot evaluate would be a 500.
+        if (!CallSnapshot.isStorable(parsed)) {
+            throw ProblemException.invalidParameter(
+                    name,
+                    "%s '%s' lies outside the dates this API stores (4714 BC to 294276 AD)"
+                            .formatted(name, RequestValues.echo(value)));
+        }
+        return parsed;
     }
 }

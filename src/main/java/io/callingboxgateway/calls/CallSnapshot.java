@@ -2,6 +2,7 @@ package io.callingboxgateway.calls;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
@@ -23,35 +24,35 @@ import java.util.UUID;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CallSnapshot(
         UUID id,
-        UUID agentId,
-        String toNumber,
-        String fromNumber,
+        @JsonDeserialize(using = Lenient.Uuid.class) UUID agentId,
+        @JsonDeserialize(using = Lenient.Text.class) String toNumber,
+        @JsonDeserialize(using = Lenient.Text.class) String fromNumber,
         String status,
-        String direction,
-        String answeredBy,
-        String persona,
-        String instructions,
-        String prompt,
+        @JsonDeserialize(using = Lenient.Text.class) String direction,
+        @JsonDeserialize(using = Lenient.Text.class) String answeredBy,
+        @JsonDeserialize(using = Lenient.Text.class) String persona,
+        @JsonDeserialize(using = Lenient.Text.class) String instructions,
+        @JsonDeserialize(using = Lenient.Text.class) String prompt,
         JsonNode context,
         JsonNode returns,
         JsonNode result,
-        String resultStatus,
-        String resultError,
-        String language,
-        String webhookUrl,
-        String webhookStatus,
-        String webhookError,
+        @JsonDeserialize(using = Lenient.Text.class) String resultStatus,
+        @JsonDeserialize(using = Lenient.Text.class) String resultError,
+        @JsonDeserialize(using = Lenient.Text.class) String language,
+        @JsonDeserialize(using = Lenient.Text.class) String webhookUrl,
+        @JsonDeserialize(using = Lenient.Text.class) String webhookStatus,
+        @JsonDeserialize(using = Lenient.Text.class) String webhookError,
         Instant createdAt,
-        Instant startedAt,
-        Instant answeredAt,
-        Instant endedAt,
-        Integer durationSeconds,
-        Integer billedDurationSeconds,
-        Long billingAmountMilliCents,
-        String reservationStatus,
-        String errorCode,
-        String errorMessage,
-        String hangupCause,
+        @JsonDeserialize(using = Lenient.Time.class) Instant startedAt,
+        @JsonDeserialize(using = Lenient.Time.class) Instant answeredAt,
+        @JsonDeserialize(using = Lenient.Time.class) Instant endedAt,
+        @JsonDeserialize(using = Lenient.Whole.class) Integer durationSeconds,
+        @JsonDeserialize(using = Lenient.Whole.class) Integer billedDurationSeconds,
+        @JsonDeserialize(using = Lenient.BigWhole.class) Long billingAmountMilliCents,
+        @JsonDeserialize(using = Lenient.Text.class) String reservationStatus,
+        @JsonDeserialize(using = Lenient.Text.class) String errorCode,
+        @JsonDeserialize(using = Lenient.Text.class) String errorMessage,
+        @JsonDeserialize(using = Lenient.Text.class) String hangupCause,
         JsonNode metadata,
         Instant updatedAt) {
 
@@ -73,6 +74,7 @@ public record CallSnapshot(
         if (status == null || status.isBlank()) return "status";
         if (direction == null || direction.isBlank()) return "direction";
         if (createdAt == null) return "created_at";
+        if (updatedAt == null) return "updated_at";
         if (toNumber == null) return "to_number";
         if (fromNumber == null) return "from_number";
         return null;

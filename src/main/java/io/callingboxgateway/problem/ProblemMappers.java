@@ -1,9 +1,11 @@
 package io.callingboxgateway.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.callingboxgateway.database.DatabaseOutage;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
 import java.util.UUID;
@@ -15,6 +17,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    /** Seconds a reader is asked to wait when the database is unavailable: stalls end within seconds. */
+    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -46,13 +51,36 @@ public class ProblemMappers {
                 .toResponse();
     }
 
-    /** The last line of defence: log the cause under an id, tell the caller only the id. */
+    /**
+     * The last line of defence. A database failure that passes (unreachable, lock or statement timeout,
+     * deadlock, failover, commit outcome unknown) is a 503 the caller can retry; anything else is logged
+     * under an id, and the caller is told only the id.
+     */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (DatabaseOutage.isCauseOf(e)) {
+            LOG.warnf("Request failed, database unavailable: %s", rootMessage(e));
+            return Response.fromResponse(Problem.of(
+                                    503,
+                                    "database-unavailable",
+                                    "Service Unavailable",
+                                    "The database is unavailable or busy; nothing was changed. Try again later.")
+                            .toResponse())
+                    .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS)
+                    .build();
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unhandled error, incident %s", incident);
         return Problem.of(500, "internal-error", "Internal error", "Something went wrong; incident " + incident)
                 .toResponse();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        for (int depth = 0; root.getCause() != null && depth < 32; depth++) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static String describe(ConstraintViolation<?> violation) {

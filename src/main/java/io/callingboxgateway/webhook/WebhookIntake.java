@@ -1,6 +1,7 @@
 package io.callingboxgateway.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callingboxgateway.database.DatabaseOutage;
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.webhook.SignatureVerifier.Verification;
 import io.callingboxgateway.webhook.WebhookMetrics.Rejection;

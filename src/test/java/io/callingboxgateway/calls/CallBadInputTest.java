@@ -15,9 +15,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,6 +152,50 @@ class CallBadInputTest {
                 parameter,
                 equalTo(parameter + " " + echoed
                         + " is not an ISO 8601 timestamp with an offset, such as 2026-04-16T12:00:00Z"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "created_after=%2B300000-01-01T00:00:00Z | created_after | '+300000-01-01T00:00:00Z'",
+                "created_before=-5000-01-01T00:00:00Z | created_before | '-5000-01-01T00:00:00Z'",
+                "updated_since=%2B294277-01-01T00:00:00Z | updated_since | '+294277-01-01T00:00:00Z'",
+                "updated_since=%2B999999999-12-31T23:59:59Z | updated_since | '+999999999-12-31T23:59:59Z'"
+            })
+    void aTimestampPostgresCannotHoldIsRefused(String query, String parameter, String echoed) {
+        assertInvalid(
+                query,
+                parameter,
+                equalTo(parameter + " " + echoed + " lies outside the dates this API stores (4714 BC to 294276 AD)"));
+    }
+
+    @Test
+    void aForgedCursorWithAPositionPostgresCannotHoldIsRefused() throws Exception {
+        // The cursor's MAC key is no secret: anyone can mint a cursor that passes the MAC, here one
+        // for about 146,000 BC, which Java holds and PostgreSQL does not.
+        ByteBuffer body = ByteBuffer.allocate(33 + 8)
+                .put((byte) 1)
+                .putLong(Long.MIN_VALUE / 2)
+                .putLong(42)
+                .putLong(42)
+                .put(Arrays.copyOf(
+                        MessageDigest.getInstance("SHA-256")
+                                .digest(CallFilter.parse(new CallListParams())
+                                        .fingerprint()
+                                        .getBytes(StandardCharsets.UTF_8)),
+                        8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(
+                new SecretKeySpec("callingbox-gateway/calls-cursor".getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+        body.put(Arrays.copyOf(mac.doFinal(Arrays.copyOf(body.array(), 33)), 8));
+        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(body.array());
+
+        assertInvalid(
+                "limit=2&cursor=" + forged,
+                "cursor",
+                equalTo("cursor is not a cursor issued by this API (position out of range)"));
     }
 
     @Test

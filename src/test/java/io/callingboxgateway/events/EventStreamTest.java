@@ -244,6 +244,9 @@ class EventStreamTest {
         assertProblem(stream("after=abc"), Map.of(), 400, "after");
         assertProblem(stream("after=" + (head + 1)), Map.of(), 400, "after");
         assertProblem(stream, Map.of("Last-Event-ID", "xyz"), 400, "Last-Event-ID");
+        assertProblem(stream("after=9223372036854775807"), Map.of(), 400, "after");
+        assertProblem(stream, Map.of("Last-Event-ID", "99999999999999999999"), 400, "Last-Event-ID");
+        assertProblem(stream, Map.of("Last-Event-ID", "-9223372036854775808"), 400, "Last-Event-ID");
         assertProblem(stream("type=call.bogus"), Map.of(), 400, "type");
         assertProblem(stream("call_id=nope"), Map.of(), 400, "call_id");
     }

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -125,7 +126,6 @@ class ReconcilerTest {
             c.resultStatus = null;
             c.webhookStatus = null;
             c.reservationStatus = null;
-            c.updatedAt = null;
         });
 
         assertEquals(Outcome.CREATED, reconciler.apply(bare, Source.WEBHOOK, UUID.randomUUID()));
@@ -133,6 +133,16 @@ class ReconcilerTest {
         CallEvent created = EventLog.events(callId).get(0);
         assertTrue(created.call.get("result_status").isNull());
         assertTrue(created.call.get("reconciliation").get("result_expected").asBoolean());
+    }
+
+    @Test
+    void aCallObjectWithoutUpdatedAtIsRefused() {
+        // updated_at orders snapshots of one call; without it a call cannot be merged (ADR 0056)
+        CallSnapshot undated = next(queued, c -> c.updatedAt = null);
+
+        assertThrows(
+                IllegalArgumentException.class, () -> reconciler.apply(undated, Source.WEBHOOK, UUID.randomUUID()));
+        assertEquals(List.of(), EventLog.events(callId));
     }
 
     @Test

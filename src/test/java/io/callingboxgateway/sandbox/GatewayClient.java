@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.callingboxgateway.testing.TestCredentials;
 import io.callingboxgateway.testing.Management;
+import io.callingboxgateway.testing.TestCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -13,7 +13,9 @@ import java.util.Set;
 /**
  * A TCP relay in front of the test database, so a test can cut the database off and bring it back
  * the way a network failure or a database restart would: {@link #cut()} severs every open connection
- * and refuses new ones (accepts and closes them at once), {@link #restore()} relays again.
+ * and refuses new ones (accepts and closes them at once), {@link #blackhole()} keeps every connection
+ * open but relays nothing more (what a pulled cable, a dropped route or a frozen database host does:
+ * no reset, just silence), and {@link #restore()} relays again, bytes held back by a blackhole included.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = new HashSet<>();
     private boolean cut;
+    private boolean blackholed;
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -40,10 +43,19 @@ public final class TcpProxy implements AutoCloseable {
         cut = true;
         open.forEach(TcpProxy::closeQuietly);
         open.clear();
+        // relays held by a blackhole find their sockets closed and end
+        blackholed = false;
+        notifyAll();
+    }
+
+    public synchronized void blackhole() {
+        blackholed = true;
     }
 
     public synchronized void restore() {
         cut = false;
+        blackholed = false;
+        notifyAll();
     }
 
     public synchronized boolean isCut() {
@@ -97,6 +109,7 @@ public final class TcpProxy implements AutoCloseable {
                 OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                awaitPassage();
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -104,6 +117,18 @@ public final class TcpProxy implements AutoCloseable {
             // one side went away: close both below
         } finally {
             forget(from, to);
+        }
+    }
+
+    /** Holds a relayed write while the proxy is a blackhole, as the network would hold unacknowledged data. */
+    private synchronized void awaitPassage() throws IOException {
+        while (blackholed) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted in a blackhole", e);
+            }
         }
     }
 

@@ -245,6 +245,24 @@ class WebhookResourceTest {
     }
 
     @Test
+    void aCallWhoseNonKeyFieldsChangedShapeIsStoredWithWhatFits() {
+        UUID call = UUID.randomUUID();
+        String body = envelope(UUID.randomUUID(), "call.answered", call, "in_progress", T1)
+                .replace("\"agent_id\": null", "\"agent_id\": \"agt_x\", \"sentiment\": {\"score\": 0.8}")
+                .replace("\"duration_seconds\": null", "\"duration_seconds\": \"12s\"");
+
+        post(body).statusCode(200).body("outcome", equalTo("created"));
+
+        given().get("/calls/{id}", call)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("in_progress"))
+                .body("agent_id", equalTo(null))
+                .body("duration_seconds", equalTo(null))
+                .body("instructions", equalTo("Confirm the booking"));
+    }
+
+    @Test
     void signedJsonThatIsNotAnEnvelopeIs400WithTheReason() {
         UUID call = UUID.randomUUID();
         String valid = envelope(UUID.randomUUID(), "call.ringing", call, "ringing", T1);
@@ -262,6 +280,11 @@ class WebhookResourceTest {
             {"{\"id\": \"" + UUID.randomUUID() + "\", \"type\": \"call.ringing\", \"data\": {}}", "data.call is missing"
             },
             {valid.replace("\"status\": \"ringing\", ", ""), "data.call.status is missing"},
+            {valid.replaceFirst(", \"updated_at\": \"[^\"]+\"", ""), "data.call.updated_at is missing"},
+            {
+                valid.replaceFirst("\"updated_at\": \"[^\"]+\"", "\"updated_at\": \"not-a-date\""),
+                "data.call.updated_at has a value of the wrong type or format"
+            },
             {
                 valid.replace("\"created_at\": \"2026-11-28T10:00:00Z\"", "\"created_at\": \"yesterday\""),
                 "data.call.created_at has a value of the wrong type or format"

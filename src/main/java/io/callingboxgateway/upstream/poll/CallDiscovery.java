@@ -2,8 +2,10 @@ package io.callingboxgateway.upstream.poll;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.database.CallRefusal;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.upstream.CallingBoxClient;
@@ -12,7 +14,6 @@ import io.callingboxgateway.upstream.UpstreamException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -81,7 +82,6 @@ public class CallDiscovery {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final CallingBoxConfig config;
-    private final EntityManager em;
 
     CallDiscovery(
             CallingBoxClient client,
@@ -90,9 +90,7 @@ public class CallDiscovery {
             PollerLease lease,
             ObjectMapper json,
             MeterRegistry metrics,
-            CallingBoxConfig config,
-            EntityManager em) {
-        this.em = em;
+            CallingBoxConfig config) {
         this.client = client;
         this.reconciler = reconciler;
         this.stored = stored;
@@ -127,7 +125,16 @@ public class CallDiscovery {
             }
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
-                CallSnapshot call = json.readValue(parser, CallSnapshot.class);
+                int depth = parser.getParsingContext().getNestingDepth();
+                CallSnapshot call;
+                try {
+                    call = json.readValue(parser, CallSnapshot.class);
+                } catch (JsonMappingException e) {
+                    // One call CallingBox sent in a shape we cannot bind must not stop the scan at it
+                    scan.unbindable(pathOf(e));
+                    skipRestOfElement(parser, depth);
+                    continue;
+                }
                 if (!scan.accept(call, stopBelow, backfillCutoff)) {
                     scan.stoppedEarly = true;
                     break;
@@ -195,12 +202,54 @@ public class CallDiscovery {
         long skipped = batch.size() - changed.size() - unstorable;
         count("skipped", skipped);
         count("invalid", unstorable);
+        long refused = 0;
         for (int from = 0; from < changed.size(); from += CALLS_PER_COMMIT) {
             List<CallSnapshot> chunk = changed.subList(from, Math.min(changed.size(), from + CALLS_PER_COMMIT));
-            applyLazilyDurable(chunk, source);
-            count("applied", chunk.size());
+            long stored = applyIsolated(chunk, source);
+            count("applied", stored);
+            refused += chunk.size() - stored;
         }
-        return new Stored(changed.size(), skipped, unstorable, compared - started, System.nanoTime() - compared);
+        count("invalid", refused);
+        return new Stored(
+                changed.size() - refused,
+                skipped,
+                unstorable + refused,
+                compared - started,
+                System.nanoTime() - compared);
+    }
+
+    /**
+     * Applies a chunk in one transaction; when that fails because of a call's own data, applies its calls
+     * one by one, so the call that cannot be stored is set aside and logged by id, and the calls around it
+     * are stored. Any other failure (an outage, a database refusing everything) fails the scan, which is
+     * then repeated: setting every call aside would lose them.
+     *
+     * @return how many calls were stored
+     */
+    private long applyIsolated(List<CallSnapshot> chunk, Source source) {
+        try {
+            applyDurably(chunk, source);
+            return chunk.size();
+        } catch (RuntimeException e) {
+            if (!CallRefusal.isCauseOf(e)) {
+                throw e;
+            }
+        }
+        long stored = 0;
+        for (CallSnapshot call : chunk) {
+            try {
+                applyDurably(List.of(call), source);
+                stored++;
+            } catch (RuntimeException e) {
+                if (!CallRefusal.isCauseOf(e)) {
+                    throw e;
+                }
+                LOG.warnf(
+                        "Listed call %s is set aside: the store refused it (%s)",
+                        call.id(), e.getClass().getSimpleName());
+            }
+        }
+        return stored;
     }
 
     /** What storing one batch did. */
@@ -212,17 +261,14 @@ public class CallDiscovery {
     }
 
     /**
-     * A few calls, one transaction, committed without waiting for the WAL flush. Safe for polled data:
-     * a crash can only lose the last few such commits, and never once the scan's high-water mark (a
-     * normal, flushed commit that comes after them in the WAL) is durable; an unrecorded scan is
-     * simply repeated. Without this, a first scan of a big organisation spends most of its time in
-     * fsync, and a poll most of its time beginning and committing.
+     * A few calls, one transaction, one WAL flush at its commit. Never committed asynchronously: the
+     * events it writes are visible to consumers at commit, and an event a crash could take back would
+     * have its id handed to a different event after the restart, which a consumer past that id would
+     * skip. Batching (CALLS_PER_COMMIT calls a flush, unchanged calls not written at all) keeps the
+     * cost of that flush small.
      */
-    private void applyLazilyDurable(List<CallSnapshot> calls, Source source) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("set local synchronous_commit = off").executeUpdate();
-            reconciler.applyAll(calls, source);
-        });
+    private void applyDurably(List<CallSnapshot> calls, Source source) {
+        QuarkusTransaction.requiringNew().run(() -> reconciler.applyAll(calls, source));
     }
 
     private void count(String outcome) {
@@ -231,6 +277,23 @@ public class CallDiscovery {
 
     private void count(String outcome, long calls) {
         metrics.counter("callingbox.discovery.calls", "outcome", outcome).increment(calls);
+    }
+
+    /** Moves the parser past the end of the list element whose binding failed part-way through it. */
+    private static void skipRestOfElement(JsonParser parser, int depth) throws IOException {
+        while (parser.getParsingContext().getNestingDepth() >= depth) {
+            if (parser.nextToken() == null) {
+                throw badList("it ends inside a call object");
+            }
+        }
+    }
+
+    /** The JSON field path a binding failure names, e.g. "created_at". */
+    private static String pathOf(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(JsonMappingException.Reference::getFieldName)
+                .filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.joining("."));
     }
 
     private static UpstreamException badList(String why) {
@@ -292,14 +355,29 @@ public class CallDiscovery {
             this.batchSize = batchSize;
         }
 
+        /** A list element that could not be bound to a call: counted, logged by its place, skipped. */
+        void unbindable(String field) {
+            read++;
+            count("read");
+            invalid++;
+            count("invalid");
+            LOG.warnf("Listed call #%d is set aside: its %s has a value of the wrong type or format", read, field);
+        }
+
         /** @return false when the list has gone below the stop point */
         boolean accept(CallSnapshot call, Instant stopBelow, Instant backfillCutoff) {
             read++;
             count("read");
             // a created_at PostgreSQL cannot hold would end up as the high-water mark, failing every scan
-            if (call.missingRequiredField() != null || !CallSnapshot.isStorable(call.createdAt())) {
+            String missing = call.missingRequiredField();
+            if (missing != null || !CallSnapshot.isStorable(call.createdAt())) {
                 invalid++;
                 count("invalid");
+                LOG.warnf(
+                        "Listed call #%d (id %s) is set aside: %s",
+                        read,
+                        call.id(),
+                        missing != null ? "it has no usable " + missing : "its created_at cannot be stored");
                 return true;
             }
             Instant created = call.createdAt();

@@ -1,6 +1,7 @@
 package io.callingboxgateway.upstream.poll;
 
 import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.database.CallRefusal;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
@@ -26,7 +27,7 @@ public class CallRefresher {
     private static final Logger LOG = Logger.getLogger(CallRefresher.class);
 
     /** What one refresh round did. */
-    public record Report(int due, int changed, int unchanged, int settled, int missing) {}
+    public record Report(int due, int changed, int unchanged, int settled, int missing, int invalid) {}
 
     private final CallingBoxClient client;
     private final Reconciler reconciler;
@@ -58,8 +59,19 @@ public class CallRefresher {
         int unchanged = 0;
         int settled = 0;
         int missing = 0;
+        int invalid = 0;
         for (UUID id : due) {
-            Optional<Read> read = refresh(id, now);
+            Optional<Read> read;
+            try {
+                read = refresh(id, now);
+            } catch (RuntimeException e) {
+                if (!isPoison(e)) {
+                    throw e; // CallingBox or the database is down: the round ends, the next one tries again
+                }
+                setAside(id, now, e);
+                invalid++;
+                continue;
+            }
             if (read.isEmpty()) {
                 missing++;
                 continue;
@@ -68,7 +80,25 @@ public class CallRefresher {
             else unchanged++;
             if (read.get().next() == RefreshSchedule.Next.SETTLED) settled++;
         }
-        return new Report(due.size(), changed, unchanged, settled, missing);
+        return new Report(due.size(), changed, unchanged, settled, missing, invalid);
+    }
+
+    /**
+     * A call CallingBox answered in a shape we cannot use, or one the store refused: it must neither end
+     * the round nor stay first in line, or every round would stop at it.
+     */
+    private static boolean isPoison(RuntimeException e) {
+        if (e instanceof UpstreamException upstream) {
+            return upstream.kind() == UpstreamException.Kind.BAD_RESPONSE;
+        }
+        return CallRefusal.isCauseOf(e);
+    }
+
+    /** Counts and logs the call by id, and backs it off as if the read had changed nothing. */
+    private void setAside(UUID id, Instant now, RuntimeException e) {
+        metrics.counter("callingbox.refresh.invalid").increment();
+        LOG.warnf("Refresh of call %s failed and is backed off: %s", id, e.getMessage());
+        schedule.recordRead(id, false, now, interval(), config.refreshCapFactor());
     }
 
     /** One re-read and its effect on the store and the schedule. */

@@ -21,6 +21,7 @@ import io.callingboxgateway.testing.CallingBoxWireMock;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -60,6 +61,9 @@ class CallDiscoveryTest {
 
     @Inject
     CircuitBreakerMaintenance breakers;
+
+    @Inject
+    MeterRegistry meters;
 
     Instant now;
 
@@ -180,6 +184,45 @@ class CallDiscoveryTest {
 
         assertEquals(1, report.applied(), body);
         assertStored(call);
+    }
+
+    @Test
+    void aCallInAnUnexpectedShapeNeitherStopsTheScanNorHidesTheCallsAroundIt() {
+        List<CallSnapshot> calls = List.of(
+                completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(1))),
+                completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(2))),
+                completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(3))),
+                completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(4))),
+                completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(5))),
+                completed(UUID.randomUUID(), now.minus(Duration.ofMinutes(6))));
+        String body = UpstreamFixtures.json(json, calls)
+                // the 2nd call's agent id in a shape CallingBox might adopt: stored, agent_id unknown
+                .replace(
+                        "\"id\":\"" + calls.get(1).id() + "\",\"agent_id\":\"5b0f6a9e-2f43-4c8e-9d55-0a7f3c2b1e10\"",
+                        "\"id\":\"" + calls.get(1).id() + "\",\"agent_id\":\"agt_x\",\"brand_new_field\":{\"a\":[1]}")
+                // the 3rd has no id: invalid
+                .replace("\"id\":\"" + calls.get(2).id() + "\",", "")
+                // the 4th has an id that is no UUID: it cannot be bound at all, and is skipped to its end
+                .replace("\"id\":\"" + calls.get(3).id() + "\"", "\"id\":\"call_4\"");
+        CallingBoxWireMock.server().stubFor(get(urlPathEqualTo("/v1/calls")).willReturn(okJson(body)));
+        double mismatchesBefore = agentIdMismatches();
+
+        CallDiscovery.Report report = discovery.discover(REPLICA, now, () -> true);
+
+        assertEquals(6, report.read());
+        assertEquals(4, report.applied());
+        assertEquals(2, report.invalid());
+        assertStored(calls.get(0), calls.get(1), calls.get(4), calls.get(5));
+        assertNull(stored(calls.get(1).id()).agentId, "a value that does not fit is stored as unknown");
+        assertEquals(calls.get(0).createdAt(), lease.read().highWaterMark(), "the mark moves past them");
+        assertEquals(mismatchesBefore + 1, agentIdMismatches());
+    }
+
+    private double agentIdMismatches() {
+        var counter = meters.find("gateway.calls.shape.mismatch")
+                .tag("field", "agent_id")
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

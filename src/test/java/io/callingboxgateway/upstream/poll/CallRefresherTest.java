@@ -96,6 +96,31 @@ class CallRefresherTest {
     }
 
     @Test
+    void aCallCallingBoxAnswersInAnUnusableShapeIsBackedOffAndTheRoundGoesOn() {
+        UUID broken = UUID.randomUUID();
+        UUID fine = UUID.randomUUID();
+        reconciler.apply(ringing(broken, created), Source.WEBHOOK, UUID.randomUUID());
+        reconciler.apply(ringing(fine, created.plusSeconds(1)), Source.WEBHOOK, UUID.randomUUID());
+        String withoutUpdatedAt =
+                UpstreamFixtures.json(json, completed(broken, created)).replaceFirst(",?\"updated_at\":\"[^\"]+\"", "");
+        CallingBoxWireMock.server()
+                .stubFor(get(urlPathEqualTo("/v1/calls/" + broken)).willReturn(okJson(withoutUpdatedAt)));
+        upstreamHas(completed(fine, created.plusSeconds(1)));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+        CallRefresher.Report report = refresher.refreshDue(now);
+
+        assertEquals(2, report.due());
+        assertEquals(1, report.invalid());
+        assertEquals(1, report.changed());
+        assertEquals("completed", stored(fine).status);
+        assertEquals("ringing", stored(broken).status);
+        Instant next = Db.instant(schedule(broken)[0]);
+        assertTrue(next.isAfter(now), "set aside, not first in line: due again at " + next);
+        assertEquals(0, refresher.refreshDue(now).due());
+    }
+
+    @Test
     void theBackoffGrowsWithUnchangedReadsUpToTenIntervalsAndResetsOnChange() {
         UUID id = UUID.randomUUID();
         CallSnapshot talking = inProgress(id, created);
