@@ -23,8 +23,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +40,9 @@ class CallBadInputTest {
 
     @Inject
     CallStore store;
+
+    @Inject
+    CursorKey cursorKey;
 
     @BeforeAll
     static void logFailures() {
@@ -173,8 +174,8 @@ class CallBadInputTest {
 
     @Test
     void aForgedCursorWithAPositionPostgresCannotHoldIsRefused() throws Exception {
-        // The cursor's MAC key is no secret: anyone can mint a cursor that passes the MAC, here one
-        // for about 146,000 BC, which Java holds and PostgreSQL does not.
+        // Whoever holds the cursor key (an operator, a leaked GATEWAY_CURSOR_KEY) can mint a cursor that
+        // passes the MAC, here one for about 146,000 BC, which Java holds and PostgreSQL does not.
         ByteBuffer body = ByteBuffer.allocate(33 + 8)
                 .put((byte) 1)
                 .putLong(Long.MIN_VALUE / 2)
@@ -186,10 +187,7 @@ class CallBadInputTest {
                                         .fingerprint()
                                         .getBytes(StandardCharsets.UTF_8)),
                         8));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(
-                new SecretKeySpec("callingbox-gateway/calls-cursor".getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
-        body.put(Arrays.copyOf(mac.doFinal(Arrays.copyOf(body.array(), 33)), 8));
+        body.put(cursorKey.mac(Arrays.copyOf(body.array(), 33), 8));
         String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(body.array());
 
         assertInvalid(

@@ -5,11 +5,11 @@ import static io.callingboxgateway.testing.TestCredentials.bearer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.oneOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.SignedWebhook;
 import io.quarkus.test.common.TestResourceScope;
@@ -187,13 +187,23 @@ class AuthorizationTest {
     }
 
     @Test
-    void healthNeedsNoCredential() {
-        anonymous().get("/q/health/live").then().statusCode(200);
-        anonymous().get("/q/health/ready").then().statusCode(oneOf(200, 503));
-        given().header("Authorization", "Bearer bogus")
-                .get("/q/health/live")
-                .then()
-                .statusCode(200);
+    void healthNeedsNoCredentialAndLivesOffTheApiPort() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Function<HttpRequest.Builder, Integer> status = request -> {
+            try {
+                return http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertEquals(200, status.apply(HttpRequest.newBuilder(Management.url("/q/health/live"))));
+        assertTrue(List.of(200, 503).contains(status.apply(HttpRequest.newBuilder(Management.url("/q/health/ready")))));
+        assertEquals(
+                200,
+                status.apply(HttpRequest.newBuilder(Management.url("/q/health/live"))
+                        .header("Authorization", "Bearer bogus")));
+        anonymous().get("/q/health/live").then().statusCode(404);
     }
 
     @Test
