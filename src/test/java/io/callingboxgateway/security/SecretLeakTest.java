@@ -126,7 +126,7 @@ class SecretLeakTest {
 
     @Test
     void noSecretKeyOrPhoneNumberReachesTheLog() throws Exception {
-        Path log = Path.of(ConfigProvider.getConfig().getValue("quarkus.log.file.path", String.class));
+        Path log = Path.of(ConfigProvider.getConfig().getValue("quarkus.log.handler.file.\"scan\".path", String.class));
         long start = Files.exists(log) ? Files.size(log) : 0;
         secrets.put("webhook secret (current)", SignedWebhook.CURRENT_SECRET);
         secrets.put("webhook secret (previous)", SignedWebhook.PREVIOUS_SECRET);
@@ -163,7 +163,9 @@ class SecretLeakTest {
                 .until(
                         () -> linesSince(log, start),
                         written -> written.stream().anyMatch(line -> line.contains(webhookEvent.toString()))
-                                && written.stream().anyMatch(line -> line.contains(" DEBUG ")));
+                                && written.stream()
+                                        .anyMatch(line ->
+                                                line.contains(" DEBUG ") || line.contains("\"level\":\"DEBUG\"")));
         List<String> leaks = new ArrayList<>();
         for (String line : lines) {
             for (Map.Entry<String, String> secret : secrets.entrySet()) {
