@@ -83,14 +83,14 @@ class PushTracingTest {
         SignedWebhook.post(SignedWebhook.envelope(UUID.randomUUID(), "call.queued", call, "queued", Instant.now()))
                 .statusCode(200);
 
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> SubscriptionDeliveryTest.acknowledged(receiver, List.of(call))
-                                .size()
-                        == 1);
+        long eventId = await().atMost(Duration.ofSeconds(20))
+                .until(() -> SubscriptionDeliveryTest.acknowledged(receiver, List.of(call)), p -> p.size() == 1)
+                .get(0)
+                .eventId();
         SpanData push = await().atMost(Duration.ofSeconds(10))
-                .until(() -> named("subscription push", call), Optional::isPresent)
+                .until(() -> pushSpanOf(eventId), Optional::isPresent)
                 .get();
-        SpanData reconcile = named("reconcile", call).orElseThrow();
+        SpanData reconcile = reconcileSpanOf(call).orElseThrow();
         SpanData webhook = spans.getFinishedSpanItems().stream()
                 .filter(span -> span.getKind() == SpanKind.SERVER)
                 .filter(span -> span.getTraceId().equals(reconcile.getTraceId()))
@@ -101,33 +101,28 @@ class PushTracingTest {
         assertEquals("POST /webhooks/callingbox", webhook.getName());
         assertEquals(webhook.getTraceId(), push.getTraceId(), "the push continues the webhook's trace");
         assertEquals(reconcile.getSpanId(), push.getParentSpanId(), "the push is a child of the reconcile");
-        assertEquals(
-                200L,
-                push.getAttributes().asMap().entrySet().stream()
-                        .filter(e -> e.getKey().getKey().equals("http.response.status_code"))
-                        .findFirst()
-                        .orElseThrow()
-                        .getValue());
+        assertEquals(200L, attribute(push, "http.response.status_code"));
     }
 
-    /** The finished span of this name about this call (the push span by its trace's reconcile). */
-    private Optional<SpanData> named(String name, UUID call) {
-        List<SpanData> finished = spans.getFinishedSpanItems();
-        Optional<SpanData> reconcile = finished.stream()
+    private Optional<SpanData> pushSpanOf(long eventId) {
+        return spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getName().equals("subscription push"))
+                .filter(span -> Long.valueOf(eventId).equals(attribute(span, "gateway.event.id")))
+                .findFirst();
+    }
+
+    private Optional<SpanData> reconcileSpanOf(UUID call) {
+        return spans.getFinishedSpanItems().stream()
                 .filter(span -> span.getName().equals("reconcile"))
-                .filter(span -> call.toString()
-                        .equals(span.getAttributes().asMap().entrySet().stream()
-                                .filter(e -> e.getKey().getKey().equals("gateway.call.id"))
-                                .map(e -> String.valueOf(e.getValue()))
-                                .findFirst()
-                                .orElse(null)))
+                .filter(span -> call.toString().equals(attribute(span, "gateway.call.id")))
                 .findFirst();
-        if (name.equals("reconcile") || reconcile.isEmpty()) {
-            return reconcile;
-        }
-        return finished.stream()
-                .filter(span -> span.getName().equals(name))
-                .filter(span -> span.getTraceId().equals(reconcile.get().getTraceId()))
-                .findFirst();
+    }
+
+    private static Object attribute(SpanData span, String name) {
+        return span.getAttributes().asMap().entrySet().stream()
+                .filter(e -> e.getKey().getKey().equals(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 }
