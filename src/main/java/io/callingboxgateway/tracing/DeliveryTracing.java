@@ -13,10 +13,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the span of one delivery (a push attempt, a streamed event) as a child of the span that wrote
- * the event, so a trace runs from the webhook through reconcile to the delivery even though the
- * delivery happens later, on a worker thread, maybe on another replica. The parent is the event's
- * stored {@code traceparent}, looked up only while tracing is on.
+ * Starts the span of one delivery (a push attempt) as a child of the span that wrote the event, so a
+ * trace runs from the webhook through reconcile to the delivery even though the delivery happens
+ * later, on a worker thread, maybe on another replica. The parent is the event's stored
+ * {@code traceparent}, looked up only while tracing is on.
  */
 @ApplicationScoped
 public class DeliveryTracing {
