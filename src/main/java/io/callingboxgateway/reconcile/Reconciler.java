@@ -12,7 +12,10 @@ import io.callingboxgateway.reconcile.CallMerge.Change;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;
+import io.callingboxgateway.tracing.TraceParents;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
@@ -22,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -63,6 +67,7 @@ public class Reconciler {
      * @param upstreamEventId the webhook envelope id, or null for a poll
      */
     @Transactional
+    @WithSpan("reconcile")
     public Outcome apply(CallSnapshot snapshot, Source source, UUID upstreamEventId) {
         requireUsable(snapshot);
         lockCalls(new int[] {lockKey(snapshot.id())});
@@ -76,6 +81,7 @@ public class Reconciler {
      * waiting for a webhook's call lock, and that webhook would wait for the row.
      */
     @Transactional(Transactional.TxType.MANDATORY)
+    @WithSpan("reconcile")
     public void applyAll(List<CallSnapshot> snapshots, Source source) {
         snapshots.forEach(Reconciler::requireUsable);
         lockCalls(snapshots.stream()
@@ -120,6 +126,11 @@ public class Reconciler {
             writeEvents(call, decision, missed);
         }
         count(result, missed);
+        Span.current()
+                .setAttribute("gateway.call.id", snapshot.id().toString())
+                .setAttribute("gateway.reconcile.source", source.wireName())
+                .setAttribute(
+                        "gateway.reconcile.outcome", result.outcome().name().toLowerCase(Locale.ROOT));
         return result.outcome();
     }
 
@@ -164,10 +175,10 @@ public class Reconciler {
                                     update event_sequence set last_id = last_id + :n returning last_id - :n as before),
                                 events as (
                                     insert into call_event (id, call_id, call_seq, type, source, upstream_event_id,
-                                        missed_webhook, status_conflict, changes, call, occurred_at)
+                                        missed_webhook, status_conflict, changes, call, occurred_at, traceparent)
                                     select seq.before + e.ord, :callId, :seqBefore + e.ord, e.event ->> 'type',
                                         :source, :eventId, :missed, :conflict, e.event -> 'changes',
-                                        cast(:call as jsonb), :now
+                                        cast(:call as jsonb), :now, cast(:traceparent as text)
                                     from seq, jsonb_array_elements(cast(:events as jsonb)) with ordinality e (event, ord))
                                 insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
                                     snapshot_status, snapshot_updated_at, first_event_id, decided_at)
@@ -183,6 +194,8 @@ public class Reconciler {
                         .setParameter("events", write(events))
                         // Serialised once, written as jsonb by the database: no tree, no entity, for the hot path.
                         .setParameter("call", write(CallView.of(call)))
+                        // The reconcile span, so the push that delivers these events continues its trace.
+                        .setParameter("traceparent", TraceParents.current())
                         .getSingleResult())
                 .longValue();
         // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events are readable.

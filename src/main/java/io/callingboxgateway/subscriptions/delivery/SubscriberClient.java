@@ -6,7 +6,11 @@ import io.callingboxgateway.events.EventView;
 import io.callingboxgateway.subscriptions.CheckedUrl;
 import io.callingboxgateway.subscriptions.SubscriberUrlPolicy;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
+import io.callingboxgateway.tracing.DeliveryTracing;
 import io.netty.channel.ConnectTimeoutException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,9 +68,16 @@ public class SubscriberClient {
     private final Duration timeout;
     private final Vertx vertx;
     private final HttpClient http;
+    private final DeliveryTracing tracing;
 
-    SubscriberClient(ObjectMapper json, SubscriptionConfig config, SubscriberUrlPolicy urls, Vertx vertx) {
+    SubscriberClient(
+            ObjectMapper json,
+            SubscriptionConfig config,
+            SubscriberUrlPolicy urls,
+            Vertx vertx,
+            DeliveryTracing tracing) {
         this.json = json;
+        this.tracing = tracing;
         this.urls = urls;
         this.timeout = config.attemptTimeout();
         this.vertx = vertx;
@@ -94,6 +105,23 @@ public class SubscriberClient {
     }
 
     public AttemptResult post(Claim claim, EventView event) {
+        Span span = tracing.start("subscription push", event.id());
+        try (Scope ignored = span.makeCurrent()) {
+            span.setAttribute("gateway.subscription.id", claim.subscriptionId().toString());
+            AttemptResult result = attempt(claim, event);
+            if (result.status() != null) {
+                span.setAttribute("http.response.status_code", result.status());
+            }
+            if (!result.delivered()) {
+                span.setStatus(StatusCode.ERROR, result.error());
+            }
+            return result;
+        } finally {
+            span.end();
+        }
+    }
+
+    private AttemptResult attempt(Claim claim, EventView event) {
         CheckedUrl target;
         try {
             target = urls.check(claim.url());
