@@ -67,6 +67,14 @@ public class Call extends PanacheEntityBase {
 
     public Instant updatedAt;
 
+    /**
+     * The call object exactly as CallingBox last sent it in a snapshot that won the merge (null for a
+     * call stored before this column existed): it carries fields CallingBox added later and the text of
+     * values bound as null for their shape.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode raw;
+
     public Instant firstSeenAt;
     public String firstSeenVia;
     public Instant lastWebhookAt;
@@ -111,7 +119,8 @@ public class Call extends PanacheEntityBase {
                 errorMessage,
                 hangupCause,
                 metadata,
-                updatedAt);
+                updatedAt,
+                raw);
     }
 
     /** Takes every upstream field from the snapshot; the gateway's own columns are left alone. */
@@ -148,5 +157,6 @@ public class Call extends PanacheEntityBase {
         hangupCause = s.hangupCause();
         metadata = s.metadata();
         updatedAt = s.updatedAt();
+        raw = s.raw();
     }
 }
