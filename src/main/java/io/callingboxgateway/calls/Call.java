@@ -10,7 +10,9 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * One reconciled CallingBox call: the upstream call object field for field, plus what the gateway
@@ -67,6 +69,17 @@ public class Call extends PanacheEntityBase {
 
     public Instant updatedAt;
 
+    /**
+     * The call object exactly as CallingBox last sent it in a snapshot that won the merge (null for a
+     * call stored before this column existed): it carries fields CallingBox added later and the text of
+     * values bound as null for their shape.
+     */
+    // Never changed in place, only replaced: Hibernate need not deep-copy it on every load for dirty
+    // checking, which would double the cost of reading it on the /calls list
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
+    public JsonNode raw;
+
     public Instant firstSeenAt;
     public String firstSeenVia;
     public Instant lastWebhookAt;
@@ -111,7 +124,8 @@ public class Call extends PanacheEntityBase {
                 errorMessage,
                 hangupCause,
                 metadata,
-                updatedAt);
+                updatedAt,
+                raw);
     }
 
     /** Takes every upstream field from the snapshot; the gateway's own columns are left alone. */
@@ -148,5 +162,6 @@ public class Call extends PanacheEntityBase {
         hangupCause = s.hangupCause();
         metadata = s.metadata();
         updatedAt = s.updatedAt();
+        raw = s.raw();
     }
 }

@@ -1,7 +1,10 @@
 package io.callingboxgateway.calls;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,8 +21,10 @@ import java.util.UUID;
  * <p>Timestamps are cut to microseconds, PostgreSQL's precision, and JSON {@code null} objects become
  * Java null, so a snapshot compares equal to itself after a round trip through the store.
  *
- * <p>Fields CallingBox adds later are ignored (webhook, {@code GET /v1/calls}, {@code GET
+ * <p>Fields CallingBox adds later are not bound (webhook, {@code GET /v1/calls}, {@code GET
  * /v1/calls/{id}} alike): the gateway refuses unknown fields only in its own callers' request bodies.
+ * They survive in {@link #raw()}, the call object exactly as received, which {@link #read} keeps
+ * beside the bound fields and the call view serves (docs/decisions/0056-tolerant-call-binding.md).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CallSnapshot(
@@ -54,7 +59,66 @@ public record CallSnapshot(
         @JsonDeserialize(using = Lenient.Text.class) String errorMessage,
         @JsonDeserialize(using = Lenient.Text.class) String hangupCause,
         JsonNode metadata,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @JsonIgnore JsonNode raw) {
+
+    /**
+     * Binds a call object and keeps it as received beside the bound fields.
+     *
+     * @throws JsonProcessingException when a key field has a shape that cannot be bound
+     */
+    public static CallSnapshot read(ObjectMapper json, JsonNode received) throws JsonProcessingException {
+        CallSnapshot call = json.treeToValue(received, CallSnapshot.class);
+        return call == null ? null : call.withRaw(received);
+    }
+
+    /**
+     * This snapshot with another received object. An object PostgreSQL's jsonb cannot hold (a NUL
+     * character anywhere, even in a field we do not bind) is dropped: the bound fields are checked on
+     * their own and the call is still stored, only without its original text.
+     */
+    public CallSnapshot withRaw(JsonNode received) {
+        JsonNode kept = received == null || !received.isObject() || holdsNul(received) ? null : received;
+        return new CallSnapshot(
+                id,
+                agentId,
+                toNumber,
+                fromNumber,
+                status,
+                direction,
+                answeredBy,
+                persona,
+                instructions,
+                prompt,
+                context,
+                returns,
+                result,
+                resultStatus,
+                resultError,
+                language,
+                webhookUrl,
+                webhookStatus,
+                webhookError,
+                createdAt,
+                startedAt,
+                answeredAt,
+                endedAt,
+                durationSeconds,
+                billedDurationSeconds,
+                billingAmountMilliCents,
+                reservationStatus,
+                errorCode,
+                errorMessage,
+                hangupCause,
+                metadata,
+                updatedAt,
+                kept);
+    }
+
+    /** Whether two snapshots carry the same bound fields, whatever objects they were read from. */
+    public boolean sameFieldsAs(CallSnapshot other) {
+        return other != null && withRaw(null).equals(other.withRaw(null));
+    }
 
     public CallSnapshot {
         context = present(context);

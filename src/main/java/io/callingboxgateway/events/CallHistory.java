@@ -5,8 +5,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The decision log of one call: every snapshot judged, oldest first, and what it changed. */
-public record CallHistory(List<Decision> data) {
+/**
+ * The decision log of one call, a page at a time: every snapshot judged, oldest first, and what it
+ * changed.
+ *
+ * @param nextCursor the {@code after} of the next page, or null on the last page
+ */
+public record CallHistory(List<Decision> data, boolean hasMore, String nextCursor) {
 
     /**
      * One snapshot and its fate.

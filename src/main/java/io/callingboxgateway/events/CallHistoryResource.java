@@ -7,8 +7,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestQuery;
 
 @Path("/calls/{id}/events")
 @Produces(MediaType.APPLICATION_JSON)
@@ -23,8 +26,28 @@ public class CallHistoryResource {
 
     @GET
     @Operation(summary = "Why is this call in this state? Every snapshot judged, oldest first")
-    public CallHistory history(@PathParam("id") String id) {
-        return history.of(RequestValues.uuid("id", id))
+    public CallHistory history(
+            @PathParam("id") String id,
+            @RestQuery @Parameter(description = "A next_cursor of this list") String after,
+            @RestQuery @Parameter(description = "1 to 500; default 100") String limit) {
+        UUID call = RequestValues.uuid("id", id);
+        int size = RequestValues.intInRange("limit", limit, 1, 500, 100);
+        return history.of(call, decisionId(after), size)
                 .orElseThrow(() -> ProblemException.notFound("no call with id " + id));
+    }
+
+    private static long decisionId(String after) {
+        if (after == null) {
+            return 0;
+        }
+        try {
+            long parsed = Long.parseLong(after);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalidParameter("after", "after must be a next_cursor of this list");
     }
 }

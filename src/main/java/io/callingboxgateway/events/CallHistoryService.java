@@ -23,18 +23,46 @@ public class CallHistoryService {
         this.em = em;
     }
 
-    public Optional<CallHistory> of(UUID callId) {
+    /**
+     * One page of a call's decision log, oldest first, after the decision a cursor names.
+     *
+     * @param afterDecision the {@code next_cursor} of the previous page (a decision's id), or 0
+     */
+    public Optional<CallHistory> of(UUID callId, long afterDecision, int limit) {
         if (em.find(Call.class, callId) == null) {
             return Optional.empty();
         }
-        List<CallEvent> events = CallEvent.list("callId = ?1 order by id", callId);
         @SuppressWarnings("unchecked")
-        List<Object[]> rows =
-                em.createNativeQuery("""
+        List<Object[]> fetched = em.createNativeQuery("""
                         select decided_at, source, upstream_event_id, outcome, snapshot_status,
-                               snapshot_updated_at, changed_fields, first_event_id
-                        from call_decision where call_id = :callId order by id
-                        """).setParameter("callId", callId).getResultList();
+                               snapshot_updated_at, changed_fields, first_event_id, id
+                        from call_decision where call_id = :callId and id > :after order by id limit :limit
+                        """)
+                .setParameter("callId", callId)
+                .setParameter("after", afterDecision)
+                .setParameter("limit", limit + 1)
+                .getResultList();
+        boolean hasMore = fetched.size() > limit;
+        List<Object[]> rows = hasMore ? fetched.subList(0, limit) : fetched;
+        long pageEnd = rows.isEmpty() ? afterDecision : ((Number) rows.get(rows.size() - 1)[8]).longValue();
+        // The events of the page's last decision end where the next event-producing decision's start,
+        // which may lie beyond the page
+        Number beyond = (Number) em.createNativeQuery("""
+                        select min(first_event_id) from call_decision
+                        where call_id = :callId and id > :after and first_event_id is not null
+                        """)
+                .setParameter("callId", callId)
+                .setParameter("after", pageEnd)
+                .getSingleResult();
+        long boundary = beyond == null ? Long.MAX_VALUE : beyond.longValue();
+        Long firstOfPage = rows.stream()
+                .map(CallHistoryService::firstEventId)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+        List<CallEvent> events = firstOfPage == null
+                ? List.of()
+                : CallEvent.list("callId = ?1 and id >= ?2 and id < ?3 order by id", callId, firstOfPage, boundary);
         List<CallHistory.Decision> decisions = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Object[] row = rows.get(i);
@@ -49,9 +77,11 @@ public class CallHistoryService {
                     (String) row[4],
                     instant(row[5]),
                     Arrays.asList((String[]) row[6]),
-                    firstEventId == null ? List.of() : producedBy(firstEventId, nextFirstEventId(rows, i), events)));
+                    firstEventId == null
+                            ? List.of()
+                            : producedBy(firstEventId, nextFirstEventId(rows, i, boundary), events)));
         }
-        return Optional.of(new CallHistory(decisions));
+        return Optional.of(new CallHistory(decisions, hasMore, hasMore ? Long.toString(pageEnd) : null));
     }
 
     private static Long firstEventId(Object[] row) {
@@ -59,14 +89,14 @@ public class CallHistoryService {
     }
 
     /** Where the events of the call's next event-producing decision start (they may follow at once). */
-    private static long nextFirstEventId(List<Object[]> rows, int index) {
+    private static long nextFirstEventId(List<Object[]> rows, int index, long boundary) {
         for (int i = index + 1; i < rows.size(); i++) {
             Long next = firstEventId(rows.get(i));
             if (next != null) {
                 return next;
             }
         }
-        return Long.MAX_VALUE;
+        return boundary;
     }
 
     /**

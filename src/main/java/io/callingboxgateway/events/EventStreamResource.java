@@ -30,7 +30,11 @@ public class EventStreamResource {
     @GET
     @Blocking
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Operation(summary = "The feed as Server-Sent Events; resume with Last-Event-ID or ?after=")
+    @Operation(
+            summary = "The feed as Server-Sent Events; resume with Last-Event-ID or ?after=",
+            description = "Each replica serves gateway.events.max-streams streams at once (429 with Retry-After"
+                    + " beyond); a stream ends after gateway.events.stream-max-lifetime with an event named"
+                    + " resume that carries its cursor.")
     public Multi<OutboundSseEvent> stream(
             @RestQuery String after,
             @RestHeader("Last-Event-ID") String lastEventId,
@@ -39,6 +43,7 @@ public class EventStreamResource {
             @Context Sse sse) {
         EventFilter filter = EventFilter.parse(type, callId);
         long start = lastEventId != null ? feed.start(lastEventId, "Last-Event-ID") : feed.start(after, "after");
+        streams.admit();
         return streams.open(start, filter, sse);
     }
 }

@@ -2,6 +2,9 @@ package io.callingboxgateway.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.callingboxgateway.problem.ProblemException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
@@ -12,7 +15,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,11 +34,15 @@ public class EventStreams {
 
     private static final int BATCH = 200;
 
+    /** Seconds a client refused a stream place is asked to wait: streams end within their lifetime. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
     private final EventFeed feed;
     private final EventTail tail;
     private final EventsConfig config;
     private final ObjectMapper json;
     private final AtomicInteger open = new AtomicInteger();
+    private final Counter refused;
 
     EventStreams(EventFeed feed, EventTail tail, EventsConfig config, ObjectMapper json, MeterRegistry metrics) {
         this.feed = feed;
@@ -41,25 +50,55 @@ public class EventStreams {
         this.config = config;
         this.json = json;
         metrics.gauge("gateway.events.streams", open);
+        this.refused = metrics.counter("gateway.events.streams.refused");
     }
 
     private record Batch(List<OutboundSseEvent> events, boolean last) {}
 
+    /**
+     * Takes one of this replica's stream places, before the stream starts; the stream gives it back
+     * when it ends however it ends.
+     *
+     * @throws ProblemException 429 with Retry-After when every place is taken
+     */
+    public void admit() {
+        int before = open.getAndUpdate(n -> n < config.maxStreams() ? n + 1 : n);
+        if (before >= config.maxStreams()) {
+            refused.increment();
+            throw ProblemException.tooBusy(
+                    "too-many-streams",
+                    "this replica already serves " + config.maxStreams()
+                            + " event streams; try again later, or page GET /events",
+                    RETRY_AFTER_SECONDS);
+        }
+    }
+
+    /** A stream for a place taken with {@link #admit()}. */
     public Multi<OutboundSseEvent> open(long after, EventFilter filter, Sse sse) {
         AtomicLong position = new AtomicLong(after);
+        long endsAt = System.nanoTime() + config.streamMaxLifetime().toNanos();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                open.decrementAndGet();
+            }
+        };
         return Multi.createBy()
                 .repeating()
-                .uni(() -> next(position, filter, sse))
+                .uni(() -> next(position, filter, sse, endsAt))
                 .whilst(batch -> !batch.last())
                 .onItem()
                 .transformToIterable(Batch::events)
-                .onSubscription()
-                .invoke(open::incrementAndGet)
                 .onTermination()
-                .invoke(open::decrementAndGet);
+                .invoke(release);
     }
 
-    private Uni<Batch> next(AtomicLong position, EventFilter filter, Sse sse) {
+    private Uni<Batch> next(AtomicLong position, EventFilter filter, Sse sse, long endsAt) {
+        long left = endsAt - System.nanoTime();
+        if (left <= 0) {
+            // A stream ends after its lifetime so no connection is held forever and load rebalances
+            return Uni.createFrom().item(new Batch(List.of(resume(sse, position.get(), LIFETIME_OVER)), true));
+        }
         return Uni.createFrom()
                 .item(() -> QuarkusTransaction.requiringNew().call(() -> read(position.get(), filter)))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -67,18 +106,22 @@ public class EventStreams {
                     // Judged at the cursor the client holds: the page read with it is not sent, so the
                     // client must resume from before it, or it would skip that page.
                     if (read.head() - position.get() > config.streamMaxLag()) {
-                        return Uni.createFrom().item(new Batch(List.of(resume(sse, position.get())), true));
+                        return Uni.createFrom().item(new Batch(List.of(resume(sse, position.get(), TOO_FAR)), true));
                     }
                     position.set(Long.parseLong(read.page().nextCursor()));
                     if (!read.page().data().isEmpty()) {
                         return Uni.createFrom().item(new Batch(toSse(sse, read.page()), false));
                     }
+                    Duration wait = config.heartbeat();
+                    Duration remaining = Duration.ofNanos(Math.max(1_000_000L, endsAt - System.nanoTime()));
+                    boolean lifetimeFirst = remaining.compareTo(wait) < 0;
                     return Uni.createFrom()
                             .completionStage(() -> tail.beyond(position.get()))
                             .map(head -> new Batch(List.of(), false))
                             .ifNoItem()
-                            .after(config.heartbeat())
-                            .recoverWithItem(() -> new Batch(List.of(heartbeat(sse)), false));
+                            .after(lifetimeFirst ? remaining : wait)
+                            .recoverWithItem(
+                                    () -> new Batch(lifetimeFirst ? List.of() : List.of(heartbeat(sse)), false));
                 });
     }
 
@@ -101,13 +144,16 @@ public class EventStreams {
         return sse.newEventBuilder().comment("heartbeat").build();
     }
 
-    private OutboundSseEvent resume(Sse sse, long position) {
+    private static final String TOO_FAR = "stream fell too far behind; page GET /events?after=%d, then stream again";
+    private static final String LIFETIME_OVER = "stream reached its maximum lifetime; stream again with after=%d";
+
+    private OutboundSseEvent resume(Sse sse, long position, String reason) {
+        ObjectNode data =
+                json.createObjectNode().put("after", Long.toString(position)).put("reason", reason.formatted(position));
         return sse.newEventBuilder()
                 .name("resume")
                 .id(Long.toString(position))
-                .data(
-                        "{\"after\":\"%d\",\"reason\":\"stream fell too far behind; page GET /events?after=%d, then stream again\"}"
-                                .formatted(position, position))
+                .data(data.toString())
                 .build();
     }
 

@@ -30,4 +30,13 @@ public interface EventsConfig {
     /** How far a stream may fall behind the newest event before it is told to resume from its cursor. */
     @WithDefault("10000")
     long streamMaxLag();
+
+    /** How many event streams this replica serves at once; one more is answered 429 with Retry-After. */
+    @WithDefault("200")
+    @jakarta.validation.constraints.Min(1)
+    int maxStreams();
+
+    /** How long one event stream lasts before it ends with a resume event carrying its cursor. */
+    @WithDefault("1h")
+    Duration streamMaxLifetime();
 }

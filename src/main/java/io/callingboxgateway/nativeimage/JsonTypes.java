@@ -14,6 +14,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
             io.callingboxgateway.webhook.WebhookEnvelope.class,
             io.callingboxgateway.webhook.WebhookEnvelope.Data.class,
             io.callingboxgateway.problem.Problem.class,
+            io.callingboxgateway.calls.CallView.AsSent.class,
             io.callingboxgateway.upstream.poll.CallRefreshResource.Refreshed.class,
         })
 final class JsonTypes {

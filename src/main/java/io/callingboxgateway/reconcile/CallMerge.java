@@ -1,5 +1,6 @@
 package io.callingboxgateway.reconcile;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.callingboxgateway.calls.CallLifecycle;
 import io.callingboxgateway.calls.CallSnapshot;
 import io.callingboxgateway.reconcile.CallField.Group;
@@ -76,14 +77,19 @@ public final class CallMerge {
         CallSnapshot main = mainWins ? incoming : stored;
         CallSnapshot result = resultWins ? incoming : stored;
         CallSnapshot webhook = webhookWins ? incoming : stored;
+        // The object as received follows the newest snapshot that won any group, so fields CallingBox
+        // added later are served from the latest word on the call (ADR 0056).
+        boolean anyWins = mainWins || resultWins || webhookWins;
+        JsonNode raw = anyWins && incoming.raw() != null ? incoming.raw() : stored.raw();
         Reconciled next = new Reconciled(
-                combine(main, result, webhook),
+                combine(main, result, webhook, raw),
                 resultWins ? incoming.updatedAt() : current.resultUpdatedAt(),
                 webhookWins ? incoming.updatedAt() : current.webhookUpdatedAt());
 
         Map<String, Change> changes = diff(stored, next.call());
-        Outcome outcome =
-                !changes.isEmpty() ? Outcome.APPLIED : stored.equals(incoming) ? Outcome.DUPLICATE : Outcome.STALE;
+        Outcome outcome = !changes.isEmpty()
+                ? Outcome.APPLIED
+                : stored.sameFieldsAs(incoming) ? Outcome.DUPLICATE : Outcome.STALE;
         boolean conflict = CallLifecycle.isTerminal(stored.status())
                 && CallLifecycle.isTerminal(incoming.status())
                 && !stored.status().equals(incoming.status());
@@ -155,7 +161,7 @@ public final class CallMerge {
                     .thenComparing(Candidate::updatedAt, TIME)
                     .thenComparingInt(c -> webhookRank(c.snapshot().webhookStatus())));
 
-    private static CallSnapshot combine(CallSnapshot main, CallSnapshot result, CallSnapshot webhook) {
+    private static CallSnapshot combine(CallSnapshot main, CallSnapshot result, CallSnapshot webhook, JsonNode raw) {
         return new CallSnapshot(
                 main.id(),
                 main.agentId(),
@@ -188,7 +194,8 @@ public final class CallMerge {
                 main.errorMessage(),
                 main.hangupCause(),
                 main.metadata(),
-                main.updatedAt());
+                main.updatedAt(),
+                raw);
     }
 
     private static Map<String, Change> diff(CallSnapshot before, CallSnapshot after) {

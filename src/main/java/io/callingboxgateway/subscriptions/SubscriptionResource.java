@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -36,6 +37,7 @@ public class SubscriptionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Subscribe a URL; the response carries the signing secret, shown only this once")
+    @APIResponse(responseCode = "409", description = "gateway.subscriptions.max subscriptions exist already")
     public Response create(@Valid @NotNull SubscriptionRequest body, @Context UriInfo uri) {
         SubscriptionView created = subscriptions.create(body);
         return Response.created(uri.getAbsolutePathBuilder()
@@ -46,9 +48,12 @@ public class SubscriptionResource {
     }
 
     @GET
-    @Operation(summary = "All subscriptions with their delivery state, oldest first")
-    public SubscriptionList list() {
-        return subscriptions.list();
+    @Operation(summary = "Subscriptions with their delivery state, oldest first, a page at a time")
+    public SubscriptionList list(
+            @RestQuery @Parameter(description = "A next_cursor of this list") String after,
+            @RestQuery @Parameter(description = "1 to 500; default 100") String limit) {
+        int size = RequestValues.intInRange("limit", limit, 1, 500, 100);
+        return subscriptions.list(after == null ? null : SubscriptionCursor.decode(after), size);
     }
 
     @GET

@@ -6,7 +6,6 @@ import io.callingboxgateway.problem.Problem;
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
 import io.callingboxgateway.subscriptions.secrets.SigningSecrets;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -32,6 +31,7 @@ public class SubscriptionService {
     static final String DISABLED_BY_REQUEST = "disabled_by_request";
 
     private final EntityManager em;
+    private final SubscriptionLimits limits;
     private final EventFeed feed;
     private final SubscriberUrlPolicy urls;
     private final SigningSecrets secrets;
@@ -42,8 +42,10 @@ public class SubscriptionService {
             EventFeed feed,
             SubscriptionConfig config,
             SubscriberUrlPolicy urls,
-            SigningSecrets secrets) {
+            SigningSecrets secrets,
+            SubscriptionLimits limits) {
         this.em = em;
+        this.limits = limits;
         this.feed = feed;
         this.urls = urls;
         this.secrets = secrets;
@@ -55,6 +57,7 @@ public class SubscriptionService {
     public SubscriptionView create(SubscriptionRequest request) {
         String url = checkedUrl(request.url());
         List<String> types = checkedTypes(request.eventTypes());
+        requireRoomForOneMore();
         Instant now = now();
         Subscription s = new Subscription();
         s.id = UUID.randomUUID();
@@ -76,12 +79,43 @@ public class SubscriptionService {
         return SubscriptionView.withSecret(s, s.position, now, secret);
     }
 
-    public SubscriptionList list() {
+    /** A keyset page, oldest first by (created_at, id), after the subscription a cursor names. */
+    public SubscriptionList list(SubscriptionCursor after, int limit) {
         long head = feed.head();
         Instant now = now();
-        List<Subscription> all = Subscription.listAll(Sort.by("createdAt").and("id"));
+        List<Subscription> rows = after == null
+                ? Subscription.<Subscription>find("order by createdAt, id")
+                        .range(0, limit)
+                        .list()
+                : Subscription.<Subscription>find(
+                                "where (createdAt, id) > (?1, ?2) order by createdAt, id",
+                                after.createdAt(),
+                                after.id())
+                        .range(0, limit)
+                        .list();
+        boolean hasMore = rows.size() > limit;
+        List<Subscription> page = hasMore ? rows.subList(0, limit) : rows;
+        String next = hasMore ? SubscriptionCursor.after(page.get(limit - 1)).encode() : null;
         return new SubscriptionList(
-                all.stream().map(s -> SubscriptionView.of(s, head, now)).toList());
+                page.stream().map(s -> SubscriptionView.of(s, head, now)).toList(), hasMore, next);
+    }
+
+    /**
+     * Refuses a subscription beyond {@code gateway.subscriptions.max}. Creations take one transaction
+     * lock in turn, so two at once cannot both take the last place.
+     */
+    private void requireRoomForOneMore() {
+        em.createNativeQuery("select pg_advisory_xact_lock(hashtext('subscription.create'))")
+                .getSingleResult();
+        long count = Subscription.count();
+        if (count >= limits.max()) {
+            throw new ProblemException(Problem.of(
+                    409,
+                    "subscription-limit",
+                    "Too many subscriptions",
+                    "there are already " + count + " subscriptions, the most this gateway keeps"
+                            + " (gateway.subscriptions.max = " + limits.max() + "); delete one first"));
+        }
     }
 
     public Optional<SubscriptionView> find(UUID id) {

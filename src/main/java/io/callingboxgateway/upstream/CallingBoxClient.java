@@ -1,6 +1,8 @@
 package io.callingboxgateway.upstream;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.calls.CallSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -43,6 +45,7 @@ public class CallingBoxClient {
     private static final Logger LOG = Logger.getLogger(CallingBoxClient.class);
 
     private final CallingBoxRestClient rest;
+    private final ObjectMapper json;
     private final Optional<ApiKey> key;
     private final Optional<String> healEndpointId;
     private final Guard guard;
@@ -54,8 +57,10 @@ public class CallingBoxClient {
             @RestClient CallingBoxRestClient rest,
             CallingBoxConfig config,
             CircuitBreakerMaintenance breakers,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            ObjectMapper json) {
         this.rest = rest;
+        this.json = json;
         this.key = ApiKey.from(config.apiKey());
         this.healEndpointId = config.healEndpointId();
         this.breakers = breakers;
@@ -126,7 +131,9 @@ public class CallingBoxClient {
     public Optional<CallSnapshot> call(UUID id) {
         return guarded(() -> {
             try {
-                return Optional.ofNullable(rest.getCall(bearer(), id));
+                JsonNode received = rest.getCall(bearer(), id);
+                // Bound here, not by the REST client, so the object is kept exactly as received
+                return Optional.ofNullable(received == null ? null : CallSnapshot.read(json, received));
             } catch (UpstreamException e) {
                 if (e.status() == 404) {
                     return Optional.<CallSnapshot>empty();

@@ -1,7 +1,7 @@
 package io.callingboxgateway.upstream;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import io.callingboxgateway.calls.CallSnapshot;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -38,7 +38,7 @@ interface CallingBoxRestClient {
 
     @GET
     @Path("/v1/calls/{id}")
-    CallSnapshot getCall(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") UUID id);
+    JsonNode getCall(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") UUID id);
 
     @GET
     @Path("/v1/webhook_deliveries")

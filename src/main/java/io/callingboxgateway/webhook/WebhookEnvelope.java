@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.calls.CallSnapshot;
 import java.io.IOException;
@@ -50,7 +51,12 @@ public record WebhookEnvelope(UUID id, String type, Long created, String apiVers
         }
         WebhookEnvelope envelope;
         try {
-            envelope = json.readValue(body, WebhookEnvelope.class);
+            // Read as a tree first, so data.call is kept exactly as sent beside the bound fields
+            JsonNode tree = json.readTree(body);
+            envelope = tree == null ? null : json.treeToValue(tree, WebhookEnvelope.class);
+            if (envelope != null) {
+                envelope = envelope.withCallAsSent(tree.path("data").path("call"));
+            }
         } catch (DatabindException e) {
             String path = pathOf(e);
             throw WebhookProblems.malformed(
@@ -74,6 +80,14 @@ public record WebhookEnvelope(UUID id, String type, Long created, String apiVers
             throw WebhookProblems.malformed("data.call." + unstorable + ", so the call cannot be stored");
         }
         return envelope;
+    }
+
+    private WebhookEnvelope withCallAsSent(JsonNode call) {
+        if (data == null || data.call() == null) {
+            return this;
+        }
+        return new WebhookEnvelope(
+                id, type, created, apiVersion, new Data(data.call().withRaw(call)));
     }
 
     /** The first required field that is absent, as a path in the envelope, or null. */

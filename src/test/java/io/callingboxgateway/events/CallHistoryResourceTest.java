@@ -122,6 +122,60 @@ class CallHistoryResourceTest {
     }
 
     @Test
+    void theLogIsPagedWithLimitAndNextCursorAndEachDecisionKeepsItsEvents() {
+        UUID call = UUID.randomUUID();
+        long before = db.head();
+        reconciler.apply(ringing(call), Source.WEBHOOK, UUID.randomUUID());
+        reconciler.apply(completedWithResult(call, RESULT), Source.WEBHOOK, UUID.randomUUID());
+        reconciler.apply(queuedEarlier(call), Source.POLL, null);
+
+        String next = given().queryParam("limit", 1)
+                .get("/calls/" + call + "/events")
+                .then()
+                .statusCode(200)
+                .body("data", hasSize(1))
+                .body("data[0].outcome", equalTo("created"))
+                .body("data[0].events", hasSize(1))
+                .body("has_more", equalTo(true))
+                .body("next_cursor", notNullValue())
+                .extract()
+                .path("next_cursor");
+        // the page boundary does not cut the next decision's two events apart
+        String last = given().queryParam("limit", 1)
+                .queryParam("after", next)
+                .get("/calls/" + call + "/events")
+                .then()
+                .statusCode(200)
+                .body("data[0].outcome", equalTo("applied"))
+                .body("data[0].events.id", equalTo(List.of((int) before + 2, (int) before + 3)))
+                .body("has_more", equalTo(true))
+                .extract()
+                .path("next_cursor");
+        given().queryParam("after", last)
+                .get("/calls/" + call + "/events")
+                .then()
+                .statusCode(200)
+                .body("data", hasSize(1))
+                .body("data[0].outcome", equalTo("stale"))
+                .body("has_more", equalTo(false))
+                .body("next_cursor", nullValue());
+        // the default page holds a call's whole log, as the unpaged list did
+        given().get("/calls/" + call + "/events").then().statusCode(200).body("data", hasSize(3));
+        given().queryParam("after", "-1")
+                .get("/calls/" + call + "/events")
+                .then()
+                .statusCode(400);
+        given().queryParam("limit", "0")
+                .get("/calls/" + call + "/events")
+                .then()
+                .statusCode(400);
+        given().queryParam("limit", "501")
+                .get("/calls/" + call + "/events")
+                .then()
+                .statusCode(400);
+    }
+
+    @Test
     void unknownCallIsNotFound() {
         given().get("/calls/" + UUID.randomUUID() + "/events")
                 .then()

@@ -30,6 +30,7 @@ final class SseClient implements AutoCloseable {
 
     final int status;
     final String contentType;
+    final String retryAfter;
     /** The body of a response that is not a stream (a problem), else null. */
     final String errorBody;
 
@@ -41,6 +42,7 @@ final class SseClient implements AutoCloseable {
     private SseClient(HttpResponse<InputStream> response) throws IOException {
         this.status = response.statusCode();
         this.contentType = response.headers().firstValue("content-type").orElse("");
+        this.retryAfter = response.headers().firstValue("retry-after").orElse(null);
         if (status != 200) {
             try (InputStream in = response.body()) {
                 this.errorBody = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -142,7 +142,8 @@ final class CallSnapshotBuilder {
                 errorMessage,
                 hangupCause,
                 metadata,
-                updatedAt);
+                updatedAt,
+                null);
     }
 
     /** Shorthand for {@code from(s).with(change).build()}. */

@@ -46,6 +46,7 @@ public final class CallSnapshots {
                 null,
                 null,
                 null,
-                updatedAt);
+                updatedAt,
+                null);
     }
 }

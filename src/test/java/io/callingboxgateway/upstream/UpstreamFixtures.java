@@ -70,7 +70,8 @@ public final class UpstreamFixtures {
                 null,
                 null,
                 null,
-                updated);
+                updated,
+                null);
     }
 
     public static String json(ObjectMapper mapper, Object value) {

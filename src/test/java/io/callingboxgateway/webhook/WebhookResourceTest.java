@@ -257,9 +257,19 @@ class WebhookResourceTest {
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("in_progress"))
-                .body("agent_id", equalTo(null))
-                .body("duration_seconds", equalTo(null))
-                .body("instructions", equalTo("Confirm the booking"));
+                // served as sent: the value that did not fit its column, and a field added upstream later
+                .body("agent_id", equalTo("agt_x"))
+                .body("sentiment.score", equalTo(0.8f))
+                .body("duration_seconds", equalTo("12s"))
+                .body("instructions", equalTo("Confirm the booking"))
+                .body("reconciliation.first_seen_via", equalTo("webhook"));
+        given().queryParam("after", 0)
+                .queryParam("call_id", call.toString())
+                .get("/events")
+                .then()
+                .statusCode(200)
+                .body("data[0].call.sentiment.score", equalTo(0.8f))
+                .body("data[0].call.agent_id", equalTo("agt_x"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.callingboxgateway.upstream.poll;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.calls.CallSnapshot;
 import io.callingboxgateway.database.CallRefusal;
@@ -125,14 +126,14 @@ public class CallDiscovery {
             }
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
-                int depth = parser.getParsingContext().getNestingDepth();
+                // The element is read whole first (kept as received, ADR 0056), then bound
+                JsonNode received = json.readTree(parser);
                 CallSnapshot call;
                 try {
-                    call = json.readValue(parser, CallSnapshot.class);
+                    call = CallSnapshot.read(json, received);
                 } catch (JsonMappingException e) {
                     // One call CallingBox sent in a shape we cannot bind must not stop the scan at it
                     scan.unbindable(pathOf(e));
-                    skipRestOfElement(parser, depth);
                     continue;
                 }
                 if (!scan.accept(call, stopBelow, backfillCutoff)) {
@@ -277,15 +278,6 @@ public class CallDiscovery {
 
     private void count(String outcome, long calls) {
         metrics.counter("callingbox.discovery.calls", "outcome", outcome).increment(calls);
-    }
-
-    /** Moves the parser past the end of the list element whose binding failed part-way through it. */
-    private static void skipRestOfElement(JsonParser parser, int depth) throws IOException {
-        while (parser.getParsingContext().getNestingDepth() >= depth) {
-            if (parser.nextToken() == null) {
-                throw badList("it ends inside a call object");
-            }
-        }
     }
 
     /** The JSON field path a binding failure names, e.g. "created_at". */

@@ -23,17 +23,19 @@ public class CallRefreshResource {
     public record Refreshed(UUID callId, String outcome, String status, String resultStatus) {}
 
     private final CallRefresher refresher;
+    private final RefreshBulkhead bulkhead;
 
-    CallRefreshResource(CallRefresher refresher) {
+    CallRefreshResource(CallRefresher refresher, RefreshBulkhead bulkhead) {
         this.refresher = refresher;
+        this.bulkhead = bulkhead;
     }
 
     @POST
     @Operation(summary = "Re-read one call from CallingBox now and reconcile it")
     public Response refresh(@PathParam("id") String id) {
         UUID callId = uuid(id);
-        CallRefresher.Read read =
-                reRead(callId).orElseThrow(() -> ProblemException.notFound("CallingBox does not know call " + callId));
+        CallRefresher.Read read = bulkhead.run(() -> reRead(callId))
+                .orElseThrow(() -> ProblemException.notFound("CallingBox does not know call " + callId));
         return Response.accepted(new Refreshed(
                         callId,
                         read.outcome().name().toLowerCase(java.util.Locale.ROOT),

@@ -107,12 +107,16 @@ public class RefreshSchedule {
         return Next.SCHEDULED;
     }
 
-    /** CallingBox answered 404 for the call: stop re-reading it (a forced refresh clears the mark). */
+    /**
+     * CallingBox answered 404 for the call: stop re-reading it (a forced refresh clears the mark). Only
+     * a call the gateway stores is marked: an id nobody knows, asked about through {@code POST
+     * /calls/{id}/refresh}, leaves no row behind, so such requests cannot grow the table.
+     */
     @Transactional
     public void markMissing(UUID callId, Instant now) {
         em.createNativeQuery("""
                         insert into call_refresh (call_id, next_refresh_at, last_read_at, missing_at)
-                        values (:id, :now, :now, :now)
+                        select :id, :now, :now, :now where exists (select 1 from call where id = :id)
                         on conflict (call_id) do update set missing_at = :now, last_read_at = :now
                         """)
                 .setParameter("id", callId)

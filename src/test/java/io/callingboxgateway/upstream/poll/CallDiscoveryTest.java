@@ -199,7 +199,8 @@ class CallDiscoveryTest {
                 // the 2nd call's agent id in a shape CallingBox might adopt: stored, agent_id unknown
                 .replace(
                         "\"id\":\"" + calls.get(1).id() + "\",\"agent_id\":\"5b0f6a9e-2f43-4c8e-9d55-0a7f3c2b1e10\"",
-                        "\"id\":\"" + calls.get(1).id() + "\",\"agent_id\":\"agt_x\",\"brand_new_field\":{\"a\":[1]}")
+                        "\"id\":\"" + calls.get(1).id()
+                                + "\",\"agent_id\":\"agt_x\",\"sentiment\":{\"score\":0.8},\"brand_new_field\":{\"a\":[1]}")
                 // the 3rd has no id: invalid
                 .replace("\"id\":\"" + calls.get(2).id() + "\",", "")
                 // the 4th has an id that is no UUID: it cannot be bound at all, and is skipped to its end
@@ -214,6 +215,15 @@ class CallDiscoveryTest {
         assertEquals(2, report.invalid());
         assertStored(calls.get(0), calls.get(1), calls.get(4), calls.get(5));
         assertNull(stored(calls.get(1).id()).agentId, "a value that does not fit is stored as unknown");
+        // ... and served as CallingBox sent it, beside the fields CallingBox added later (ADR 0056)
+        io.restassured.RestAssured.given()
+                .get("/calls/{id}", calls.get(1).id())
+                .then()
+                .statusCode(200)
+                .body("agent_id", org.hamcrest.Matchers.equalTo("agt_x"))
+                .body("sentiment.score", org.hamcrest.Matchers.equalTo(0.8f))
+                .body("brand_new_field.a[0]", org.hamcrest.Matchers.equalTo(1))
+                .body("reconciliation.first_seen_via", org.hamcrest.Matchers.equalTo("poll"));
         assertEquals(calls.get(0).createdAt(), lease.read().highWaterMark(), "the mark moves past them");
         assertEquals(mismatchesBefore + 1, agentIdMismatches());
     }

@@ -79,6 +79,25 @@ class CallRefreshResourceTest {
     }
 
     @Test
+    void aRefreshedCallServesWhatCallingBoxSentEvenWhereItsShapeChanged() {
+        UUID id = UUID.randomUUID();
+        String sent = UpstreamFixtures.json(json, UpstreamFixtures.completed(id, created))
+                .replaceFirst("\\{", "{\"sentiment\":{\"score\":0.8},")
+                .replaceFirst("\"agent_id\":\"[^\"]*\"", "\"agent_id\":\"agt_x\"");
+        CallingBoxWireMock.server()
+                .stubFor(get(urlPathEqualTo("/v1/calls/" + id)).willReturn(okJson(sent)));
+
+        given().post("/calls/{id}/refresh", id).then().statusCode(202).body("outcome", equalTo("created"));
+
+        given().get("/calls/{id}", id)
+                .then()
+                .statusCode(200)
+                .body("agent_id", equalTo("agt_x"))
+                .body("sentiment.score", equalTo(0.8f))
+                .body("status", equalTo("completed"));
+    }
+
+    @Test
     void aCallCallingBoxDoesNotKnowIs404() {
         UUID id = UUID.randomUUID();
         CallingBoxWireMock.server()
