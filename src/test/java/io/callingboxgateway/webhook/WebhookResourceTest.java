@@ -263,8 +263,8 @@ class WebhookResourceTest {
                 .body("duration_seconds", equalTo("12s"))
                 .body("instructions", equalTo("Confirm the booking"))
                 .body("reconciliation.first_seen_via", equalTo("webhook"));
-        given().queryParam("after", 0)
-                .queryParam("call_id", call.toString())
+        // from the oldest retained event: other tests' retention runs may have moved it past 0
+        given().queryParam("call_id", call.toString())
                 .get("/events")
                 .then()
                 .statusCode(200)
