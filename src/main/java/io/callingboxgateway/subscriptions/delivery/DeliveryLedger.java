@@ -37,9 +37,16 @@ public class DeliveryLedger {
     private final SubscriptionConfig config;
     private final RetrySchedule retries;
     private final SigningSecrets secrets;
+    private final DeadLetterConfig deadLetters;
 
-    DeliveryLedger(EntityManager em, EventFeed feed, SubscriptionConfig config, SigningSecrets secrets) {
+    DeliveryLedger(
+            EntityManager em,
+            EventFeed feed,
+            SubscriptionConfig config,
+            SigningSecrets secrets,
+            DeadLetterConfig deadLetters) {
         this.em = em;
+        this.deadLetters = deadLetters;
         this.feed = feed;
         this.config = config;
         this.secrets = secrets;
@@ -292,10 +299,17 @@ public class DeliveryLedger {
                 .executeUpdate();
     }
 
-    /** Dead letters whose event retention has deleted can no longer be replayed; they go too. */
+    /**
+     * Forgets dead letters older than {@code gateway.dead-letter-retention} (by the database clock), which
+     * lets event retention delete their events. Event retention keeps every event a dead letter names,
+     * so the second rule only clears dead letters left from before it did.
+     */
     public int forgetExpiredDeadLetters() {
-        return em.createNativeQuery(
-                        "delete from dead_letter where event_id <= (select deleted_through from event_retention)")
+        return em.createNativeQuery("""
+                        delete from dead_letter
+                        where dead_at < now() - :retentionMs * interval '1 millisecond'
+                           or event_id <= (select deleted_through from event_retention)""")
+                .setParameter("retentionMs", deadLetters.deadLetterRetention().toMillis())
                 .executeUpdate();
     }
 
