@@ -198,6 +198,9 @@ public class Poller {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            // Later polls may take the lease again (at shutdown the trigger is already gone).
+            releasing = false;
         }
     }
 
