@@ -3,7 +3,6 @@ package io.callingboxgateway.webhook;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,20 +30,22 @@ public class WebhookReceiptCleanup {
             delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void run() {
-        purgeExpired(Instant.now());
+        purgeExpired();
     }
 
-    /** @return how many receipts older than the retention, as seen at {@code now}, were deleted */
-    public int purgeExpired(Instant now) {
-        Instant cutoff = now.minus(retention);
+    /**
+     * @return how many receipts older than the retention were deleted, judged by the database clock so
+     *     replicas with skewed clocks agree
+     */
+    public int purgeExpired() {
         int total = 0;
         int deleted;
         do {
-            deleted = service.purgeReceipts(cutoff, batchSize);
+            deleted = service.purgeReceipts(retention, batchSize);
             total += deleted;
         } while (deleted == batchSize);
         if (total > 0) {
-            LOG.debugf("Deleted %d webhook receipts received before %s", total, cutoff);
+            LOG.debugf("Deleted %d webhook receipts older than %s", total, retention);
         }
         return total;
     }

@@ -5,7 +5,7 @@ import io.callingboxgateway.reconcile.Source;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
+import java.time.Duration;
 
 /** The durable half of a webhook: its receipt and its effect on the call, committed together. */
 @ApplicationScoped
@@ -43,17 +43,17 @@ public class WebhookService {
 
     /** Deletes up to {@code batchSize} receipts received before {@code cutoff}, oldest first. */
     @Transactional
-    public int purgeReceipts(Instant cutoff, int batchSize) {
+    public int purgeReceipts(Duration retention, int batchSize) {
         return em.createNativeQuery("""
                         delete from webhook_receipt
                         where event_id in (
                             select event_id from webhook_receipt
-                            where received_at < :cutoff
+                            where received_at < now() - :retentionMs * interval '1 millisecond'
                             order by received_at
                             limit :batch
                             for update skip locked)
                         """)
-                .setParameter("cutoff", cutoff)
+                .setParameter("retentionMs", retention.toMillis())
                 .setParameter("batch", batchSize)
                 .executeUpdate();
     }

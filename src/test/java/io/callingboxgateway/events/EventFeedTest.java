@@ -30,7 +30,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -315,7 +314,7 @@ class EventFeedTest {
         newCalls(5);
         long floor = db.head();
         db.ageEventsThrough(floor, 400);
-        retention.purge(Instant.now());
+        retention.purge();
         assertEquals(floor, db.deletedThrough());
         newCalls(1);
 

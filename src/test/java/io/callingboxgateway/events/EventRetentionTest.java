@@ -13,6 +13,7 @@ import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
+import io.callingboxgateway.subscriptions.delivery.DeliveryLedger;
 import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -27,7 +28,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,6 +61,9 @@ class EventRetentionTest {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    DeliveryLedger ledger;
+
     @TestHTTPResource("/")
     URI base;
 
@@ -70,6 +73,8 @@ class EventRetentionTest {
     void setUp() {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
         db = new TestDatabase(dataSource);
+        // Subscriptions left by other tests would hold retention back (their dead letters go with them).
+        db.update("delete from subscription");
     }
 
     private void newCalls(int count) {
@@ -99,7 +104,7 @@ class EventRetentionTest {
                     ResultSet rows = lock.executeQuery()) {
                 assertTrue(rows.next());
             }
-            purge = CompletableFuture.supplyAsync(() -> retention.purge(Instant.now()));
+            purge = CompletableFuture.supplyAsync(() -> retention.purge());
             await().atMost(Duration.ofSeconds(10)).until(() -> db.waitingOnLock("delete from call_event") > 0);
             deletedThroughWhileHeld = db.deletedThrough();
 
@@ -146,7 +151,7 @@ class EventRetentionTest {
         db.update("update call_decision set decided_at = now() - interval '400 days' where call_id = ?", call);
         db.ageEventsThrough(db.head(), 400);
 
-        retention.purge(Instant.now());
+        retention.purge();
 
         assertEquals(0, db.queryLong("select count(*) from call_decision where call_id = ?", call));
         given().get("/calls/" + call + "/events").then().statusCode(200).body("data.size()", equalTo(0));
@@ -157,7 +162,7 @@ class EventRetentionTest {
         newCalls(2);
         long head = db.head();
         long floor = db.deletedThrough();
-        assertEquals(0, retention.purge(Instant.now()));
+        assertEquals(0, retention.purge());
         assertEquals(floor, db.deletedThrough());
         assertEquals(2, db.queryLong("select count(*) from call_event where id > ?", head - 2));
     }
@@ -190,7 +195,7 @@ class EventRetentionTest {
             }
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() >= 5);
-        long deleted = retention.purge(Instant.now());
+        long deleted = retention.purge();
         writer.get(20, TimeUnit.SECONDS);
         writersDone.set(true);
         follower.get(20, TimeUnit.SECONDS);
@@ -198,5 +203,74 @@ class EventRetentionTest {
         assertTrue(deleted >= 5 * BATCH, "retention deleted the aged events: " + deleted);
         assertEquals(start, db.deletedThrough());
         assertEquals(LongStream.rangeClosed(start + 1, start + 40).boxed().toList(), seen);
+    }
+
+    @Test
+    void anEnabledSubscriptionKeepsEveryEventItHasNotHandledAndADisabledOneDoesNot() {
+        newCalls(3 * BATCH);
+        long floorBefore = db.deletedThrough();
+        long head = db.head();
+        db.ageEventsThrough(head, 400);
+        long behind = floorBefore + 5;
+        UUID subscription = subscriptionAt(behind);
+
+        long deleted = retention.purge();
+
+        assertEquals(behind - floorBefore, deleted, "only what the subscriber has handled goes");
+        assertEquals(behind, db.deletedThrough());
+        assertEquals(head - behind, db.queryLong("select count(*) from call_event where id > ?", behind));
+        assertEquals(head - behind, Management.value("gateway_events_retention_held{reason=\"subscription\"}"));
+
+        db.update("update subscription set position = ? where id = ?", behind + 7, subscription);
+        retention.purge();
+        assertEquals(behind + 7, db.deletedThrough(), "retention follows the subscriber");
+
+        db.update("update subscription set enabled = false where id = ?", subscription);
+        retention.purge();
+        assertEquals(head, db.deletedThrough(), "a disabled subscription holds nothing back");
+        assertEquals(0, Management.value("gateway_events_retention_held{reason=\"subscription\"}"));
+    }
+
+    @Test
+    void aDeadLetterKeepsItsEventUntilItIsRedrivenOrExpires() {
+        newCalls(3 * BATCH);
+        long floorBefore = db.deletedThrough();
+        long head = db.head();
+        db.ageEventsThrough(head, 400);
+        long dead = floorBefore + 3;
+        UUID subscription = subscriptionAt(head);
+        db.update("update subscription set enabled = false where id = ?", subscription);
+        db.update(
+                "insert into dead_letter (subscription_id, event_id, attempts, last_error, dead_at)"
+                        + " values (?, ?, 15, 'HTTP 500', now() - interval '29 days')",
+                subscription,
+                dead);
+
+        retention.purge();
+        ledger.forgetExpiredDeadLetters();
+
+        assertEquals(dead - 1, db.deletedThrough(), "the dead letter's event and all after it are kept");
+        assertEquals(1, db.queryLong("select count(*) from call_event where id = ?", dead));
+        assertEquals(1, db.queryLong("select count(*) from dead_letter where event_id = ?", dead));
+        assertEquals(head - dead + 1, Management.value("gateway_events_retention_held{reason=\"dead_letter\"}"));
+
+        // 30 days (gateway.dead-letter-retention) after it was dead-lettered, the dead letter goes, then its event
+        db.update("update dead_letter set dead_at = now() - interval '30 days 1 minute' where event_id = ?", dead);
+        ledger.forgetExpiredDeadLetters();
+        retention.purge();
+
+        assertEquals(0, db.queryLong("select count(*) from dead_letter where event_id = ?", dead));
+        assertEquals(head, db.deletedThrough());
+    }
+
+    /** An enabled subscription at {@code position} whose next attempt is a day away, so no worker touches it. */
+    private UUID subscriptionAt(long position) {
+        UUID id = UUID.randomUUID();
+        db.update("""
+                insert into subscription (id, url, event_types, signing_secret, position, next_attempt_at,
+                    created_at, updated_at)
+                values (?, 'http://127.0.0.1:9/', '{*}', 'whsec_test_current', ?, now() + interval '1 day', now(), now())
+                """, id, position);
+        return id;
     }
 }

@@ -1,7 +1,8 @@
 package io.callingboxgateway.subscriptions;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +26,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Claims as replicas make them. The subscriptions here are scheduled a day ahead, so this JVM's own
  * worker leaves them alone, and the test claims them "two days from now": two replicas are simulated
- * by claiming under two owner names, and time moves by passing a later clock, never by waiting.
+ * by claiming under two owner names. Leases are judged by the database's clock, so a lease is made to
+ * run out by moving its end in the database, never by waiting.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
@@ -76,7 +79,7 @@ class DeliveryLeaseTest {
         receiver = Receiver.start();
         Set<UUID> subscriptions = subscribeOutOfTheWorkersReach(6);
         TestCalls.create(reconciler);
-        Instant later = Instant.now().plus(Duration.ofDays(2));
+        Duration later = Duration.ofDays(2);
 
         ExecutorService replicas = Executors.newFixedThreadPool(2);
         CountDownLatch together = new CountDownLatch(1);
@@ -91,10 +94,11 @@ class DeliveryLeaseTest {
         Set<UUID> all = new HashSet<>(byA);
         all.addAll(byB);
         assertEquals(subscriptions, all);
-        assertTrue(ledger.claim("replica-b", 10, later.plusSeconds(5)).isEmpty(), "leases still held");
+        assertTrue(ledger.claim("replica-b", 10, later).isEmpty(), "leases still held");
 
-        Instant expired = later.plus(config.lease()).plusSeconds(1);
-        List<Claim> takenOver = ledger.claim("replica-c", 10, expired);
+        // the leases run out by the database's clock: no replica's clock is asked
+        expireLeases();
+        List<Claim> takenOver = ledger.claim("replica-c", 10, later);
         assertEquals(subscriptions, ids(takenOver));
 
         Claim stale = (a.get().isEmpty() ? b.get() : a.get()).get(0);
@@ -103,10 +107,10 @@ class DeliveryLeaseTest {
                 .findFirst()
                 .orElseThrow();
         long head = SubscriptionResourceTest.head();
-        assertNull(ledger.delivered(stale, head, 200, Instant.now()), "a lost lease records nothing");
+        assertFalse(ledger.delivered(stale, head, 200), "a lost lease records nothing");
         assertEquals(
                 DeliveryLedger.Failure.CLAIM_LOST,
-                ledger.failed(stale, head, new AttemptResult(false, 500, "HTTP 500", Optional.empty()), Instant.now()));
+                ledger.failed(stale, head, new AttemptResult(false, 500, "HTTP 500", Optional.empty())));
         assertEquals(head - 1, position(stale.subscriptionId()));
 
         delivery.deliver(current);
@@ -122,13 +126,12 @@ class DeliveryLeaseTest {
         receiver = Receiver.start();
         UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
         TestCalls.create(reconciler);
-        Claim claim = ledger.claim("replica-a", 10, Instant.now().plus(Duration.ofDays(2)))
-                .get(0);
+        Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
 
         SubscriptionResourceTest.patch(id.toString(), Map.of("description", "edited meanwhile"))
                 .statusCode(200);
 
-        assertNull(ledger.delivered(claim, SubscriptionResourceTest.head(), 200, Instant.now()));
+        assertFalse(ledger.delivered(claim, SubscriptionResourceTest.head(), 200));
         ledger.release(claim);
         assertNull(leaseOwner(id));
         assertEquals(SubscriptionResourceTest.head() - 1, position(id));
@@ -139,17 +142,73 @@ class DeliveryLeaseTest {
         receiver = Receiver.start();
         UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
         TestCalls.create(reconciler);
-        Claim claim = ledger.claim("replica-a", 10, Instant.now().plus(Duration.ofDays(2)))
-                .get(0);
+        Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
         long head = SubscriptionResourceTest.head();
 
-        Instant now = Instant.now();
-        Instant until = ledger.delivered(claim, head, 200, now);
+        forceLeaseToRunOutIn(id, Duration.ofSeconds(1));
 
-        assertNotNull(until);
-        assertEquals(now.plus(config.lease()), until);
+        assertTrue(ledger.delivered(claim, head, 200));
+
         assertEquals(head, position(id));
         assertEquals("replica-a", leaseOwner(id));
+        assertTrue(leaseLeft(id).compareTo(config.lease().minusSeconds(2)) > 0, "renewed: " + leaseLeft(id));
+    }
+
+    @Test
+    void aClaimWhoseLeaseLapsedCannotRecordItsAttemptsResult() {
+        receiver = Receiver.start();
+        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
+        TestCalls.create(reconciler);
+        Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
+        long head = SubscriptionResourceTest.head();
+
+        // nobody has claimed it since, but by the database's clock the lease is over
+        forceLeaseToRunOutIn(id, Duration.ofMillis(-1));
+
+        assertFalse(ledger.renew(claim), "a lapsed lease is not renewed");
+        assertFalse(ledger.delivered(claim, head, 200), "nor is a delivery recorded");
+        assertEquals(
+                DeliveryLedger.Failure.CLAIM_LOST,
+                ledger.failed(claim, head, new AttemptResult(false, 500, "HTTP 500", Optional.empty())));
+        assertEquals(head - 1, position(id));
+        assertEquals(0, deadLetters(id));
+        assertEquals(1, ledger.claim("replica-b", 10, Duration.ofDays(2)).size(), "another replica may claim it");
+    }
+
+    @Test
+    void theLeaseIsRenewedWhileAnAttemptRunsSoTheSlowAttemptsResultLands() throws Exception {
+        receiver = Receiver.start();
+        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
+        TestCalls.create(reconciler);
+        long head = SubscriptionResourceTest.head();
+        Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
+        // less than one attempt may take (gateway.subscription.attempt-timeout is 2s in tests)
+        forceLeaseToRunOutIn(id, Duration.ofMillis(1500));
+        CountDownLatch answering = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        receiver.answer(event -> {
+            answering.countDown();
+            try {
+                answer.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Receiver.Answer.status(200);
+        });
+
+        CompletableFuture<Void> delivering = CompletableFuture.runAsync(() -> delivery.deliver(claim));
+        assertTrue(answering.await(5, TimeUnit.SECONDS));
+        try {
+            await().atMost(Duration.ofMillis(1400))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> leaseLeft(id).compareTo(Duration.ofSeconds(5)) > 0);
+        } finally {
+            answer.countDown();
+        }
+        delivering.get(10, TimeUnit.SECONDS);
+
+        assertEquals(head, position(id), "the attempt's result was recorded");
+        assertNull(leaseOwner(id), "and the lease given back");
     }
 
     @Test
@@ -162,8 +221,7 @@ class DeliveryLeaseTest {
         long floor = retentionFloor();
         setRetentionFloor(head - 1);
         try {
-            Claim claim = ledger.claim("replica-a", 10, Instant.now().plus(Duration.ofDays(2)))
-                    .get(0);
+            Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
 
             delivery.deliver(claim);
 
@@ -188,11 +246,47 @@ class DeliveryLeaseTest {
         return ids;
     }
 
-    private Callable<List<Claim>> claimAt(CountDownLatch start, String owner, Instant now) {
+    private Callable<List<Claim>> claimAt(CountDownLatch start, String owner, Duration lookAhead) {
         return () -> {
             start.await();
-            return ledger.claim(owner, 10, now);
+            return ledger.claim(owner, 10, lookAhead);
         };
+    }
+
+    private void expireLeases() {
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery("update subscription set lease_until = now() - interval '1 millisecond'"
+                                + " where lease_owner is not null")
+                        .executeUpdate());
+    }
+
+    private void forceLeaseToRunOutIn(UUID id, Duration left) {
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery(
+                                "update subscription set lease_until = now() + :ms * interval '1 millisecond' where id = :id")
+                        .setParameter("ms", left.toMillis())
+                        .setParameter("id", id)
+                        .executeUpdate());
+    }
+
+    /** How long the lease has to run, by the database's clock. */
+    private Duration leaseLeft(UUID id) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Duration.ofMillis(((Number) em.createNativeQuery(
+                                        "select coalesce(extract(epoch from lease_until - clock_timestamp()) * 1000, 0)"
+                                                + " from subscription where id = :id")
+                                .setParameter("id", id)
+                                .getSingleResult())
+                        .longValue()));
+    }
+
+    private long deadLetters(UUID id) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number)
+                                em.createNativeQuery("select count(*) from dead_letter where subscription_id = :id")
+                                        .setParameter("id", id)
+                                        .getSingleResult())
+                        .longValue());
     }
 
     private static Set<UUID> ids(List<Claim> claims) {

@@ -7,7 +7,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -104,7 +103,7 @@ public class DeliveryWorker {
             // Each round of claims has its own owner name, so that releasing one claim can never free
             // a newer claim of the same subscription by this same replica.
             String claimOwner = owner + "#" + rounds.incrementAndGet();
-            List<Claim> claims = ledger.claim(claimOwner, free, Instant.now());
+            List<Claim> claims = ledger.claim(claimOwner, free);
             for (Claim claim : claims) {
                 inFlight.incrementAndGet();
                 deliverers.execute(() -> {

@@ -3,9 +3,15 @@ package io.callingboxgateway.subscriptions.delivery;
 import io.callingboxgateway.events.EventPage;
 import io.callingboxgateway.events.EventView;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -13,6 +19,11 @@ import org.jboss.logging.Logger;
  * attempt fails, or the claim is lost. Each attempt happens outside any transaction; its outcome is
  * recorded right after it. A crash between the post and the record means the event is posted again
  * (at least once; receivers drop repeats by {@code webhook-id}).
+ *
+ * <p>While a delivery runs, its lease is renewed on a timer of its own, not between attempts, so a
+ * slow attempt never outlives the lease. When a renewal fails the claim is lost: the delivery starts
+ * no further attempt, and the ledger refuses the running attempt's result (fencing), so one
+ * subscription never has two deliveries recorded against it.
  */
 @ApplicationScoped
 public class SubscriberDelivery {
@@ -22,32 +33,71 @@ public class SubscriberDelivery {
     private final DeliveryLedger ledger;
     private final SubscriberClient client;
     private final DeliveryMetrics metrics;
-    private final Duration renewBelow;
+    private final Duration renewEvery;
     private final Duration holdOffAfterError;
     private volatile boolean stopping;
+    private ScheduledExecutorService renewer;
 
     SubscriberDelivery(
             DeliveryLedger ledger, SubscriberClient client, DeliveryMetrics metrics, SubscriptionConfig config) {
         this.ledger = ledger;
         this.client = client;
         this.metrics = metrics;
-        // An attempt must end while the lease still holds, or another replica could start the same
-        // subscription's next event before this one's outcome is known.
-        this.renewBelow = config.attemptTimeout().multipliedBy(2);
+        // Renewed well before the lease runs out (it exceeds twice the attempt timeout), several times
+        // during one attempt, so a renewal delayed by a busy database still lands in time.
+        Duration third = config.lease().dividedBy(3);
+        Duration halfAttempt = config.attemptTimeout().dividedBy(2);
+        this.renewEvery = third.compareTo(halfAttempt) < 0 ? third : halfAttempt;
         this.holdOffAfterError = config.backoffMax();
     }
 
+    @PostConstruct
+    void startRenewer() {
+        renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "subscription-lease-renewer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stopRenewer() {
+        renewer.shutdownNow();
+    }
+
     public void deliver(Claim claim) {
+        AtomicBoolean lost = new AtomicBoolean();
+        ScheduledFuture<?> renewal = renewer.scheduleAtFixedRate(
+                () -> renew(claim, lost), renewEvery.toMillis(), renewEvery.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            run(claim);
+            run(claim, lost);
+            renewal.cancel(false);
             ledger.release(claim);
         } catch (RuntimeException e) {
+            renewal.cancel(false);
             LOG.errorf(
                     e,
                     "Delivery to subscription %s stopped by an unexpected error; retrying in %s",
                     claim.subscriptionId(),
                     holdOffAfterError);
-            ledger.releaseAfterError(claim, Instant.now().plus(holdOffAfterError));
+            ledger.releaseAfterError(claim, holdOffAfterError);
+        }
+    }
+
+    private void renew(Claim claim, AtomicBoolean lost) {
+        if (lost.get()) {
+            return;
+        }
+        try {
+            if (!ledger.renew(claim)) {
+                lost.set(true);
+                LOG.infof(
+                        "Delivery to subscription %s lost its claim; stopping after the running attempt",
+                        claim.subscriptionId());
+            }
+        } catch (RuntimeException e) {
+            // The next renewal tries again; if none lands in time, the lease runs out and fencing holds.
+            LOG.debugf("Could not renew the claim on subscription %s: %s", claim.subscriptionId(), e.getMessage());
         }
     }
 
@@ -55,9 +105,8 @@ public class SubscriberDelivery {
         stopping = true;
     }
 
-    private void run(Claim claim) {
+    private void run(Claim claim, AtomicBoolean lost) {
         long position = claim.position();
-        Instant leaseUntil = claim.leaseUntil();
         long floor = ledger.retentionFloor();
         if (position < floor) {
             // Disabled or failing for longer than retention keeps events: what is gone cannot be sent.
@@ -73,26 +122,20 @@ public class SubscriberDelivery {
         while (!stopping) {
             EventPage page = ledger.next(claim, position);
             for (EventView event : page.data()) {
-                if (stopping) {
+                if (stopping || lost.get()) {
                     return;
-                }
-                if (Duration.between(Instant.now(), leaseUntil).compareTo(renewBelow) < 0) {
-                    leaseUntil = ledger.renew(claim, Instant.now());
-                    if (leaseUntil == null) {
-                        return;
-                    }
                 }
                 AttemptResult result = client.post(claim, event);
-                Instant now = Instant.now();
                 if (!result.delivered()) {
-                    DeliveryLedger.Failure failure = ledger.failed(claim, event.id(), result, now);
+                    DeliveryLedger.Failure failure = ledger.failed(claim, event.id(), result);
                     boolean dead = failure == DeliveryLedger.Failure.DEAD_LETTERED
                             || failure == DeliveryLedger.Failure.DISABLED;
-                    metrics.count(dead ? "dead_lettered" : "failed", 1);
+                    if (failure != DeliveryLedger.Failure.CLAIM_LOST) {
+                        metrics.count(dead ? "dead_lettered" : "failed", 1);
+                    }
                     return;
                 }
-                leaseUntil = ledger.delivered(claim, event.id(), result.status(), now);
-                if (leaseUntil == null) {
+                if (!ledger.delivered(claim, event.id(), result.status())) {
                     return;
                 }
                 metrics.count("delivered", 1);

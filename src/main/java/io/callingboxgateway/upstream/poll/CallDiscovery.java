@@ -101,12 +101,18 @@ public class CallDiscovery {
         this.config = config;
     }
 
+    /** Like {@link #discover(PollerLease.Term, Instant, BooleanSupplier)} in the term {@code owner} holds now. */
+    public Report discover(String owner, Instant now, BooleanSupplier stillLeader) {
+        return discover(lease.currentTerm(owner).orElseThrow(LeaseLostException::new), now, stillLeader);
+    }
+
     /**
-     * Scans the call list once and, when the scan completes, moves the high-water mark.
+     * Scans the call list once and, when the scan completes, moves the high-water mark, only if
+     * {@code term} is still the lease's current one.
      *
      * @param stillLeader asked after every batch; a scan that lost the lease stops at once
      */
-    public Report discover(String owner, Instant now, BooleanSupplier stillLeader) {
+    public Report discover(PollerLease.Term term, Instant now, BooleanSupplier stillLeader) {
         PollerLease.State state = lease.read();
         boolean firstScan = state.highWaterMark() == null;
         Instant stopBelow = firstScan ? null : state.highWaterMark().minus(config.discoveryOverlap());
@@ -165,7 +171,10 @@ public class CallDiscovery {
             stop(storing);
         }
         // An empty list still completes a scan: any call created later is newer than the scan's start.
-        lease.recordCompleteScan(owner, scan.newest != null ? scan.newest : now);
+        if (!lease.recordCompleteScan(term, scan.newest != null ? scan.newest : now)) {
+            // Taken over meanwhile: the new holder's scans decide where the mark stands.
+            throw new LeaseLostException();
+        }
         if (scan.outOfOrder > 0) {
             LOG.warnf(
                     "GET /v1/calls was not newest first (%d calls out of order); discovery relies on that order"

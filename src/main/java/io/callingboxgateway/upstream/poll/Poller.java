@@ -3,6 +3,8 @@ package io.callingboxgateway.upstream.poll;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.CallingBoxConfig;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -10,17 +12,30 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * One poll: take (or renew) the lease, then discovery, refresh and heal, each isolated from the
  * others' failures. Only the lease holder polls; every replica keeps its gauges current.
+ *
+ * <p>While a poll runs, its lease is renewed on a timer of its own (every third of the lease), so a
+ * long refresh or heal never outlives it. When a renewal fails, the poll stops at the next batch or
+ * job, and its writes to the lease row, fenced by its term, land nowhere. Releasing the lease at
+ * shutdown waits for the running poll first, so no other replica starts while this one still writes.
  */
 @ApplicationScoped
 public class Poller {
 
     private static final Logger LOG = Logger.getLogger(Poller.class);
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(8);
 
     /** What one poll attempt did; {@code failures} names the jobs that failed and why. */
     public record Report(
@@ -47,6 +62,9 @@ public class Poller {
     private final PollerMetrics metrics;
     private final CallingBoxConfig config;
     private final String replicaId;
+    private final ReentrantLock running = new ReentrantLock();
+    private volatile boolean releasing;
+    private ScheduledExecutorService renewer;
 
     Poller(
             CallingBoxClient client,
@@ -66,6 +84,20 @@ public class Poller {
         this.replicaId = config.replicaId().orElseGet(Poller::defaultReplicaId);
     }
 
+    @PostConstruct
+    void startRenewer() {
+        renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "poller-lease-renewer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stopRenewer() {
+        renewer.shutdownNow();
+    }
+
     public String replicaId() {
         return replicaId;
     }
@@ -82,10 +114,23 @@ public class Poller {
 
     /** A poll as {@code owner}: does nothing unless that owner gets the lease. */
     public Report poll(String owner, Instant now) {
+        return poll(owner, now, config.leaseDuration());
+    }
+
+    /** A poll as {@code owner} holding the lease for {@code ttl} at a time (tests use short leases). */
+    public Report poll(String owner, Instant now, Duration ttl) {
         if (!client.configured()) {
             return Report.skipped();
         }
-        Duration ttl = config.leaseDuration();
+        running.lock();
+        try {
+            return releasing ? Report.skipped() : pollHoldingLock(owner, now, ttl);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private Report pollHoldingLock(String owner, Instant now, Duration ttl) {
         PollerLease.State state = lease.tryAcquire(owner, ttl);
         metrics.lastSuccess(state.lastSuccessAt());
         metrics.refreshStuck(now);
@@ -93,32 +138,78 @@ public class Poller {
             LOG.debugf("Replica %s does not hold the poller lease; not polling", owner);
             return Report.skipped();
         }
-        Timer.Sample sample = Timer.start();
-        List<String> failures = new ArrayList<>();
-        CallDiscovery.Report discovered =
-                job("discovery", failures, () -> discovery.discover(owner, now, () -> lease.renew(owner, ttl)));
-        CallRefresher.Report refreshed =
-                stillLeader(owner, ttl, failures) ? job("refresh", failures, () -> refresher.refreshDue(now)) : null;
-        DeliveryHealer.Report healed =
-                stillLeader(owner, ttl, failures) ? job("heal", failures, () -> healer.heal(now)) : null;
-        sample.stop(metrics.pollTimer("all"));
-        if (failures.isEmpty()) {
-            lease.recordSuccess(owner);
-            metrics.lastSuccess(Instant.now());
+        PollerLease.Term term = state.term();
+        AtomicBoolean lost = new AtomicBoolean();
+        long every = Math.max(1, ttl.toMillis() / 3);
+        ScheduledFuture<?> renewal =
+                renewer.scheduleAtFixedRate(() -> renew(term, ttl, lost), every, every, TimeUnit.MILLISECONDS);
+        try {
+            BooleanSupplier stillLeader = () -> !lost.get() && !releasing;
+            Timer.Sample sample = Timer.start();
+            List<String> failures = new ArrayList<>();
+            CallDiscovery.Report discovered =
+                    job("discovery", failures, () -> discovery.discover(term, now, stillLeader));
+            CallRefresher.Report refreshed = stillLeader(term, ttl, lost, failures)
+                    ? job("refresh", failures, () -> refresher.refreshDue(now))
+                    : null;
+            DeliveryHealer.Report healed =
+                    stillLeader(term, ttl, lost, failures) ? job("heal", failures, () -> healer.heal(now)) : null;
+            sample.stop(metrics.pollTimer("all"));
+            if (failures.isEmpty() && lease.recordSuccess(term)) {
+                metrics.lastSuccess(Instant.now());
+            }
+            return new Report(true, discovered, refreshed, healed, List.copyOf(failures));
+        } finally {
+            renewal.cancel(false);
         }
-        return new Report(true, discovered, refreshed, healed, List.copyOf(failures));
     }
 
-    /** Lets another replica poll at once, e.g. when this one shuts down. */
+    /** The timer's renewal; a database hiccup is not a lost lease, a refused renewal is. */
+    private void renew(PollerLease.Term term, Duration ttl, AtomicBoolean lost) {
+        if (lost.get()) {
+            return;
+        }
+        try {
+            if (!lease.renew(term, ttl)) {
+                lost.set(true);
+                LOG.warnf("Replica %s lost the poller lease during a poll; stopping it", term.owner());
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("Could not renew the poller lease: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Lets another replica poll at once, e.g. when this one shuts down: a running poll is asked to stop
+     * and waited for (up to {@link #RELEASE_WAIT}), since another poller must not start while it still
+     * writes. If it does not end in time, the lease is left to run out instead.
+     */
     public void release() {
-        lease.release(replicaId);
+        releasing = true;
+        try {
+            if (running.tryLock(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                try {
+                    lease.release(replicaId);
+                } finally {
+                    running.unlock();
+                }
+            } else {
+                LOG.warnf("A poll still runs after %s; the poller lease is left to run out", RELEASE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // Later polls may take the lease again (at shutdown the trigger is already gone).
+            releasing = false;
+        }
     }
 
-    private boolean stillLeader(String owner, Duration ttl, List<String> failures) {
-        if (lease.renew(owner, ttl)) {
+    private boolean stillLeader(PollerLease.Term term, Duration ttl, AtomicBoolean lost, List<String> failures) {
+        if (!lost.get() && !releasing && lease.renew(term, ttl)) {
             return true;
         }
-        failures.add("lease: taken over by another replica");
+        lost.set(true);
+        failures.add(releasing ? "stopped: the replica is shutting down" : "lease: taken over by another replica");
         return false;
     }
 

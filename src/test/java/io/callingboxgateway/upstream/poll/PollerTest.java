@@ -2,10 +2,15 @@ package io.callingboxgateway.upstream.poll;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callingboxgateway.testing.CallingBoxWireMock;
@@ -22,6 +27,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +44,9 @@ class PollerTest {
 
     @Inject
     PollerLease lease;
+
+    @Inject
+    CallDiscovery discovery;
 
     @Inject
     EntityManager em;
@@ -59,21 +69,79 @@ class PollerTest {
 
     @Test
     void onlyOneReplicaHoldsTheLease() {
-        assertTrue(lease.tryAcquire("replica-a", TTL).held());
+        PollerLease.Term a = lease.tryAcquire("replica-a", TTL).term();
         assertFalse(lease.tryAcquire("replica-b", TTL).held());
-        assertTrue(lease.tryAcquire("replica-a", TTL).held(), "the holder renews");
-        assertTrue(lease.renew("replica-a", TTL));
-        assertFalse(lease.renew("replica-b", TTL));
+        assertEquals(a, lease.tryAcquire("replica-a", TTL).term(), "the holder renews, in the same term");
+        assertTrue(lease.renew(a, TTL));
+        assertFalse(lease.renew(new PollerLease.Term("replica-b", a.epoch()), TTL));
     }
 
     @Test
     void anExpiredLeaseIsTakenOverAndItsFormerHolderNoticesOnRenewal() {
-        assertTrue(lease.tryAcquire("replica-a", TTL).held());
+        PollerLease.Term a = lease.tryAcquire("replica-a", TTL).term();
         expireLease();
 
-        assertTrue(lease.tryAcquire("replica-b", TTL).held());
-        assertFalse(lease.renew("replica-a", TTL), "replica-a must stop polling");
+        PollerLease.Term b = lease.tryAcquire("replica-b", TTL).term();
+        assertTrue(b.epoch() > a.epoch(), "a new term");
+        assertFalse(lease.renew(a, TTL), "replica-a must stop polling");
         assertFalse(lease.tryAcquire("replica-a", TTL).held());
+    }
+
+    @Test
+    void aPollerWhoseLeaseWasTakenOverCannotMoveTheHighWaterMark() {
+        PollerLease.Term stale = lease.tryAcquire("replica-a", TTL).term();
+        expireLease();
+        PollerLease.Term current = lease.tryAcquire("replica-b", TTL).term();
+
+        assertFalse(lease.recordCompleteScan(stale, Instant.now()), "the stale term writes nothing");
+        assertFalse(lease.recordSuccess(stale));
+        assertEquals(null, lease.read().highWaterMark());
+        assertEquals(null, lease.read().lastSuccessAt());
+
+        // nor can a scan it was running when the lease changed hands (the list here is empty)
+        assertThrows(
+                CallDiscovery.LeaseLostException.class, () -> discovery.discover(stale, Instant.now(), () -> true));
+        assertEquals(null, lease.read().highWaterMark());
+
+        // the same replica taking the lease again after it ran out gets a new term; the old one stays dead
+        expireLease();
+        PollerLease.Term again = lease.tryAcquire("replica-a", TTL).term();
+        assertTrue(again.epoch() > current.epoch());
+        assertFalse(lease.recordCompleteScan(stale, Instant.now()));
+        assertTrue(lease.recordCompleteScan(again, Instant.parse("2026-01-01T00:00:00Z")));
+        assertEquals(Instant.parse("2026-01-01T00:00:00Z"), lease.read().highWaterMark());
+    }
+
+    @Test
+    void aPollThatRunsLongerThanItsLeaseKeepsItAndRecordsItsSuccess() throws Exception {
+        Duration shortLease = Duration.ofSeconds(2);
+        // heal asks CallingBox to redeliver six deliveries, 700 ms each: the poll outlasts two leases
+        String exhausted = java.util.stream.IntStream.range(0, 6)
+                .mapToObj(i -> "{\"id\": \"" + java.util.UUID.randomUUID() + "\", \"call_id\": \""
+                        + java.util.UUID.randomUUID() + "\", \"event_type\": \"call.completed\", \"status\":"
+                        + " \"exhausted\"}")
+                .collect(java.util.stream.Collectors.joining(",", "{\"data\": [", "]}"));
+        CallingBoxWireMock.server()
+                .stubFor(get(urlPathEqualTo("/v1/webhook_deliveries")).willReturn(okJson(exhausted)));
+        CallingBoxWireMock.server()
+                .stubFor(post(urlPathMatching("/v1/webhook_deliveries/.*/redeliver"))
+                        .willReturn(okJson("{\"status\": \"pending\"}").withFixedDelay(700)));
+
+        CompletableFuture<Poller.Report> polling =
+                CompletableFuture.supplyAsync(() -> poller.poll("replica-a", Instant.now(), shortLease));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !CallingBoxWireMock.server()
+                        .findAll(postRequestedFor(urlPathMatching("/v1/webhook_deliveries/.*/redeliver")))
+                        .isEmpty());
+        // past the first lease's end, another replica still cannot take it
+        await().pollDelay(Duration.ofMillis(2500))
+                .atMost(Duration.ofSeconds(4))
+                .until(() -> !lease.tryAcquire("replica-b", shortLease).held());
+        Poller.Report report = polling.get(20, TimeUnit.SECONDS);
+
+        assertTrue(report.succeeded(), () -> report.failures().toString());
+        assertEquals(6, report.heal().requested());
+        assertNotNull(lease.read().lastSuccessAt(), "the poll's success was recorded under the renewed lease");
     }
 
     @Test
