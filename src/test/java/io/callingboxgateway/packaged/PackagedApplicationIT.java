@@ -12,7 +12,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.RestAssured;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,7 +70,8 @@ class PackagedApplicationIT {
         HttpResponse<String> anonymous =
                 HTTP.send(HttpRequest.newBuilder(api("/calls")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode(), anonymous.body());
-        assertEquals("Bearer", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertEquals(
+                "Bearer", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
         assertFalse(anonymous.body().contains("at io.callingboxgateway"), anonymous.body());
     }
 
