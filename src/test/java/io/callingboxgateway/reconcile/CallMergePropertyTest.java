@@ -1,11 +1,10 @@
 package io.callingboxgateway.reconcile;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -20,6 +19,7 @@ import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -246,8 +246,7 @@ class CallMergePropertyTest {
         List<CallSnapshot> seen = CallHistories.observed(random, callId(seed), CREATED_AT);
         // every component but the object as received (raw), which the view serves beside them
         int visibleFields = (int) Arrays.stream(CallSnapshot.class.getRecordComponents())
-                .filter(component ->
-                        !component.getAccessor().isAnnotationPresent(JsonIgnore.class))
+                .filter(component -> !component.getAccessor().isAnnotationPresent(JsonIgnore.class))
                 .count();
         everyStep(seed, random, seen, (step, where) -> {
             ObjectNode after = WIRE.valueToTree(step.after().call());
