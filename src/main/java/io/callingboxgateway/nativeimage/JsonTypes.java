@@ -5,7 +5,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * Registers for reflection, so the native image can bind them, the types that Jackson reads or writes
  * outside JAX-RS method signatures (Quarkus registers those by itself): the webhook body parsed by hand,
- * problem bodies and the refresh answer built as {@code Response} entities, and the types nested in them. Kept in one place so
+ * problem bodies, the refresh answer and a new API key built as {@code Response} entities, and the types nested in them. Kept in one place so
  * the feature packages need no native-image annotations; {@code NativeReadinessTest} finds such types
  * in the compiled code and fails when one is missing here.
  */
@@ -16,6 +16,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
             io.callingboxgateway.problem.Problem.class,
             io.callingboxgateway.calls.CallView.AsSent.class,
             io.callingboxgateway.upstream.poll.CallRefreshResource.Refreshed.class,
+            io.callingboxgateway.security.CreatedApiKey.class,
         })
 final class JsonTypes {
     private JsonTypes() {}
