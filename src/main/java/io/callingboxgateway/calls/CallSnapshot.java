@@ -1,8 +1,11 @@
 package io.callingboxgateway.calls;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -60,64 +63,27 @@ public record CallSnapshot(
         @JsonDeserialize(using = Lenient.Text.class) String hangupCause,
         JsonNode metadata,
         Instant updatedAt,
-        @JsonIgnore JsonNode raw) {
 
-    /**
-     * Binds a call object and keeps it as received beside the bound fields.
-     *
-     * @throws JsonProcessingException when a key field has a shape that cannot be bound
-     */
+        @JsonIgnore @JacksonInject(value = RECEIVED, useInput = OptBoolean.FALSE, optional = OptBoolean.TRUE)
+        JsonNode raw) {
+
+    /** The name under which a reader is handed the object a call is bound from (see {@link #asReceived}). */
+    static final String RECEIVED = "callingbox-gateway/call-as-received";
+
+    /** Binds a call object and keeps it, exactly as received, beside the bound fields. */
     public static CallSnapshot read(ObjectMapper json, JsonNode received) throws JsonProcessingException {
-        CallSnapshot call = json.treeToValue(received, CallSnapshot.class);
-        return call == null ? null : call.withRaw(received);
+        return json.readerFor(CallSnapshot.class).with(asReceived(received)).treeToValue(received, CallSnapshot.class);
     }
 
     /**
-     * This snapshot with another received object. An object PostgreSQL's jsonb cannot hold (a NUL
-     * character anywhere, even in a field we do not bind) is dropped: the bound fields are checked on
-     * their own and the call is still stored, only without its original text.
+     * What a reader injects as {@link #raw()} of the call it binds from {@code received}. An object
+     * PostgreSQL's jsonb cannot hold (a NUL character anywhere, even in a field we do not bind) is left
+     * out: the bound fields are checked on their own and the call is still stored, only without its
+     * original text.
      */
-    public CallSnapshot withRaw(JsonNode received) {
+    public static InjectableValues asReceived(JsonNode received) {
         JsonNode kept = received == null || !received.isObject() || holdsNul(received) ? null : received;
-        return new CallSnapshot(
-                id,
-                agentId,
-                toNumber,
-                fromNumber,
-                status,
-                direction,
-                answeredBy,
-                persona,
-                instructions,
-                prompt,
-                context,
-                returns,
-                result,
-                resultStatus,
-                resultError,
-                language,
-                webhookUrl,
-                webhookStatus,
-                webhookError,
-                createdAt,
-                startedAt,
-                answeredAt,
-                endedAt,
-                durationSeconds,
-                billedDurationSeconds,
-                billingAmountMilliCents,
-                reservationStatus,
-                errorCode,
-                errorMessage,
-                hangupCause,
-                metadata,
-                updatedAt,
-                kept);
-    }
-
-    /** Whether two snapshots carry the same bound fields, whatever objects they were read from. */
-    public boolean sameFieldsAs(CallSnapshot other) {
-        return other != null && withRaw(null).equals(other.withRaw(null));
+        return new InjectableValues.Std().addValue(RECEIVED, kept);
     }
 
     public CallSnapshot {

@@ -3,9 +3,11 @@ package io.callingboxgateway.reconcile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.callingboxgateway.calls.CallSnapshot;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -67,8 +69,13 @@ enum CallField {
         return getter.apply(snapshot);
     }
 
+    /** Whether two snapshots agree on every field, whatever objects they were read from. */
+    static boolean sameValues(CallSnapshot a, CallSnapshot b) {
+        return Arrays.stream(values()).allMatch(f -> Objects.equals(f.of(a), f.of(b)));
+    }
+
     static List<CallField> in(Group group) {
-        return java.util.Arrays.stream(values()).filter(f -> f.group == group).toList();
+        return Arrays.stream(values()).filter(f -> f.group == group).toList();
     }
 
     /**

@@ -89,7 +89,7 @@ public final class CallMerge {
         Map<String, Change> changes = diff(stored, next.call());
         Outcome outcome = !changes.isEmpty()
                 ? Outcome.APPLIED
-                : stored.sameFieldsAs(incoming) ? Outcome.DUPLICATE : Outcome.STALE;
+                : CallField.sameValues(stored, incoming) ? Outcome.DUPLICATE : Outcome.STALE;
         boolean conflict = CallLifecycle.isTerminal(stored.status())
                 && CallLifecycle.isTerminal(incoming.status())
                 && !stored.status().equals(incoming.status());

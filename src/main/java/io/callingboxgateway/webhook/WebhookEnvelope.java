@@ -53,10 +53,11 @@ public record WebhookEnvelope(UUID id, String type, Long created, String apiVers
         try {
             // Read as a tree first, so data.call is kept exactly as sent beside the bound fields
             JsonNode tree = json.readTree(body);
-            envelope = tree == null ? null : json.treeToValue(tree, WebhookEnvelope.class);
-            if (envelope != null) {
-                envelope = envelope.withCallAsSent(tree.path("data").path("call"));
-            }
+            envelope = tree == null
+                    ? null
+                    : json.readerFor(WebhookEnvelope.class)
+                            .with(CallSnapshot.asReceived(tree.path("data").path("call")))
+                            .treeToValue(tree, WebhookEnvelope.class);
         } catch (DatabindException e) {
             String path = pathOf(e);
             throw WebhookProblems.malformed(
@@ -80,14 +81,6 @@ public record WebhookEnvelope(UUID id, String type, Long created, String apiVers
             throw WebhookProblems.malformed("data.call." + unstorable + ", so the call cannot be stored");
         }
         return envelope;
-    }
-
-    private WebhookEnvelope withCallAsSent(JsonNode call) {
-        if (data == null || data.call() == null) {
-            return this;
-        }
-        return new WebhookEnvelope(
-                id, type, created, apiVersion, new Data(data.call().withRaw(call)));
     }
 
     /** The first required field that is absent, as a path in the envelope, or null. */
