@@ -37,17 +37,6 @@ public class CallHistoryResource {
     }
 
     private static long decisionId(String after) {
-        if (after == null) {
-            return 0;
-        }
-        try {
-            long parsed = Long.parseLong(after);
-            if (parsed >= 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.invalidParameter("after", "after must be a next_cursor of this list");
+        return RequestValues.position("after", after, "after must be a next_cursor of this list");
     }
 }

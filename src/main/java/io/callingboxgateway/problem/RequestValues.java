@@ -41,6 +41,22 @@ public final class RequestValues {
                 parameter, "%s must be a whole number from %d to %d".formatted(parameter, min, max));
     }
 
+    /** A position in a list (an id or a next_cursor: a whole number, 0 or more), or 0 when absent. */
+    public static long position(String parameter, String value, String detail) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalidParameter(parameter, detail);
+    }
+
     /** Caller input echoed back in a problem detail: short and printable, never a log-injection vector. */
     public static String echo(String value) {
         String printable = value.replaceAll("[^\\x20-\\x7E]", "?");

@@ -117,18 +117,7 @@ public class SubscriptionResource {
     }
 
     private static long eventId(String after) {
-        if (after == null) {
-            return 0;
-        }
-        try {
-            long parsed = Long.parseLong(after);
-            if (parsed >= 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.invalidParameter("after", "after must be an event id or a next_cursor of this list");
+        return RequestValues.position("after", after, "after must be an event id or a next_cursor of this list");
     }
 
     private static UUID uuid(String id) {
