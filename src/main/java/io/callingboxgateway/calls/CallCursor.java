@@ -1,6 +1,8 @@
 package io.callingboxgateway.calls;
 
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.problem.ProblemException;
+import io.callingboxgateway.reconcile.Call;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

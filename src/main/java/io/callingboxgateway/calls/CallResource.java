@@ -2,6 +2,7 @@ package io.callingboxgateway.calls;
 
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
+import io.callingboxgateway.reconcile.Call;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;

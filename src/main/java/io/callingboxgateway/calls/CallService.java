@@ -1,5 +1,6 @@
 package io.callingboxgateway.calls;
 
+import io.callingboxgateway.reconcile.Call;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

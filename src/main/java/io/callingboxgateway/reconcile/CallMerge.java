@@ -1,9 +1,10 @@
 package io.callingboxgateway.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.callingboxgateway.calls.CallLifecycle;
-import io.callingboxgateway.calls.CallSnapshot;
-import io.callingboxgateway.reconcile.CallField.Group;
+import io.callingboxgateway.model.CallField;
+import io.callingboxgateway.model.CallField.Group;
+import io.callingboxgateway.model.CallLifecycle;
+import io.callingboxgateway.model.CallSnapshot;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -204,7 +205,7 @@ public final class CallMerge {
             Object old = before == null ? null : field.of(before);
             Object now = field.of(after);
             if (!Objects.equals(old, now)) {
-                changes.put(field.wireName, new Change(old, now));
+                changes.put(field.wireName(), new Change(old, now));
             }
         }
         return changes;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.callingboxgateway.calls.Call;
-import io.callingboxgateway.calls.CallLifecycle;
-import io.callingboxgateway.calls.CallSnapshot;
 import io.callingboxgateway.calls.CallView;
+import io.callingboxgateway.model.CallField;
+import io.callingboxgateway.model.CallLifecycle;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Change;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
@@ -238,12 +238,12 @@ public class Reconciler {
         Map<String, Change> resultFields = new LinkedHashMap<>();
         Map<String, Change> webhookFields = new LinkedHashMap<>();
         for (CallField field : CallField.values()) {
-            Change change = result.changes().get(field.wireName);
+            Change change = result.changes().get(field.wireName());
             if (change != null) {
-                switch (field.group) {
-                    case MAIN -> main.put(field.wireName, change);
-                    case RESULT -> resultFields.put(field.wireName, change);
-                    case WEBHOOK -> webhookFields.put(field.wireName, change);
+                switch (field.group()) {
+                    case MAIN -> main.put(field.wireName(), change);
+                    case RESULT -> resultFields.put(field.wireName(), change);
+                    case WEBHOOK -> webhookFields.put(field.wireName(), change);
                 }
             }
         }

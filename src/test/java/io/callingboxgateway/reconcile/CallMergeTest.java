@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Change;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;

@@ -1,7 +1,7 @@
 package io.callingboxgateway.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;

@@ -1,6 +1,5 @@
 package io.callingboxgateway.reconcile;
 
-import io.callingboxgateway.calls.Call;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;

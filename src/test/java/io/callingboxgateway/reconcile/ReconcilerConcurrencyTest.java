@@ -3,7 +3,7 @@ package io.callingboxgateway.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;

@@ -2,7 +2,7 @@ package io.callingboxgateway.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callingboxgateway.calls.Call;
+import io.callingboxgateway.reconcile.Call;
 import java.time.Instant;
 import java.util.UUID;
 

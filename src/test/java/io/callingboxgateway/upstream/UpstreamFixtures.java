@@ -2,7 +2,7 @@ package io.callingboxgateway.upstream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callingboxgateway.calls.Call;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.reconcile.Call;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallingBoxWireMock;

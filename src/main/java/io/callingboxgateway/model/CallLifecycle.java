@@ -1,4 +1,4 @@
-package io.callingboxgateway.calls;
+package io.callingboxgateway.model;
 
 import java.util.Set;
 

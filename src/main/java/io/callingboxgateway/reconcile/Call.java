@@ -1,6 +1,7 @@
-package io.callingboxgateway.calls;
+package io.callingboxgateway.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.callingboxgateway.model.CallSnapshot;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,8 +1,7 @@
-package io.callingboxgateway.reconcile;
+package io.callingboxgateway.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.callingboxgateway.calls.CallSnapshot;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.function.Function;
  * The fields of the CallingBox call object, each in the group whose snapshot decides its value. The
  * result and webhook fields are decided apart from the rest because they progress on axes of their own.
  */
-enum CallField {
+public enum CallField {
     ID("id", CallSnapshot::id, Group.MAIN),
     AGENT_ID("agent_id", CallSnapshot::agentId, Group.MAIN),
     TO_NUMBER("to_number", CallSnapshot::toNumber, Group.MAIN),
@@ -49,14 +48,14 @@ enum CallField {
     METADATA("metadata", CallSnapshot::metadata, Group.MAIN),
     UPDATED_AT("updated_at", CallSnapshot::updatedAt, Group.MAIN);
 
-    enum Group {
+    public enum Group {
         MAIN,
         RESULT,
         WEBHOOK
     }
 
-    final String wireName;
-    final Group group;
+    private final String wireName;
+    private final Group group;
     private final Function<CallSnapshot, Object> getter;
 
     CallField(String wireName, Function<CallSnapshot, Object> getter, Group group) {
@@ -65,16 +64,26 @@ enum CallField {
         this.group = group;
     }
 
-    Object of(CallSnapshot snapshot) {
+    /** The field's name on the wire and in the event log, as CallingBox spells it. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The group whose winning snapshot decides this field in a merge. */
+    public Group group() {
+        return group;
+    }
+
+    public Object of(CallSnapshot snapshot) {
         return getter.apply(snapshot);
     }
 
     /** Whether two snapshots agree on every field, whatever objects they were read from. */
-    static boolean sameValues(CallSnapshot a, CallSnapshot b) {
+    public static boolean sameValues(CallSnapshot a, CallSnapshot b) {
         return Arrays.stream(values()).allMatch(f -> Objects.equals(f.of(a), f.of(b)));
     }
 
-    static List<CallField> in(Group group) {
+    public static List<CallField> in(Group group) {
         return Arrays.stream(values()).filter(f -> f.group == group).toList();
     }
 
@@ -84,11 +93,11 @@ enum CallField {
      * different texts, or a tie would be left to arrival order: so texts and keys are quoted as JSON
      * strings, and only a missing value reads as a bare null.
      */
-    static String canonical(CallSnapshot snapshot, Group group) {
+    public static String canonical(CallSnapshot snapshot, Group group) {
         StringBuilder text = new StringBuilder();
         for (CallField field : in(group)) {
             Object value = field.of(snapshot);
-            text.append(field.wireName).append('=');
+            text.append(field.wireName()).append('=');
             text.append(value instanceof JsonNode node ? canonical(node) : scalar(value));
             text.append('\u0000');
         }
