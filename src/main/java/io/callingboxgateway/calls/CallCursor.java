@@ -28,7 +28,7 @@ record CallCursor(Instant createdAt, UUID id) {
     private static final int MAC_LENGTH = 8;
 
     static CallCursor after(Call call) {
-        return new CallCursor(call.createdAt, call.id);
+        return new CallCursor(call.snapshot().createdAt(), call.id());
     }
 
     String encode(CallFilter filter, CursorKey key) {

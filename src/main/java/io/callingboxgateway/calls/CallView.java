@@ -48,10 +48,10 @@ public record CallView(@JsonUnwrapped CallSnapshot call, Reconciliation reconcil
         return new CallView(
                 snapshot,
                 new Reconciliation(
-                        call.firstSeenVia,
-                        call.firstSeenAt,
-                        call.lastWebhookAt,
-                        call.lastPolledAt,
+                        call.firstSeenVia(),
+                        call.firstSeenAt(),
+                        call.lastWebhookAt(),
+                        call.lastPolledAt(),
                         CallLifecycle.resultExpected(snapshot)));
     }
 

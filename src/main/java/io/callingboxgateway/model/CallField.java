@@ -2,9 +2,13 @@ package io.callingboxgateway.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -76,6 +80,62 @@ public enum CallField {
 
     public Object of(CallSnapshot snapshot) {
         return getter.apply(snapshot);
+    }
+
+    /** The snapshot's canonical constructor: every field in this list's order, then {@code raw}. */
+    private static final Constructor<CallSnapshot> CONSTRUCTOR = canonicalConstructor();
+
+    /**
+     * A snapshot with each field's value taken from {@code value}, and {@code raw} as the object
+     * received: the one way to build a snapshot field by field, so a merge, a copy or a test builder
+     * never spells the fields again.
+     */
+    public static CallSnapshot assemble(Function<CallField, Object> value, JsonNode raw) {
+        CallField[] fields = values();
+        Object[] arguments = new Object[fields.length + 1];
+        for (CallField field : fields) {
+            arguments[field.ordinal()] = value.apply(field);
+        }
+        arguments[fields.length] = raw;
+        try {
+            return CONSTRUCTOR.newInstance(arguments);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a call snapshot", e);
+        }
+    }
+
+    /** The Java type of the field's value, as the snapshot declares it. */
+    public Class<?> type() {
+        return CallSnapshot.class.getRecordComponents()[ordinal()].getType();
+    }
+
+    /**
+     * Checked once, when the class loads: this list and the record's components must name the same
+     * fields in the same order (wire name = component name in snake_case), the last component being
+     * {@code raw}; a field added to one and not the other fails at startup, not in a merge.
+     */
+    private static Constructor<CallSnapshot> canonicalConstructor() {
+        RecordComponent[] components = CallSnapshot.class.getRecordComponents();
+        CallField[] fields = values();
+        if (components.length != fields.length + 1
+                || !components[fields.length].getName().equals("raw")) {
+            throw new IllegalStateException("CallField and CallSnapshot list different fields");
+        }
+        for (CallField field : fields) {
+            String component = components[field.ordinal()].getName();
+            String snake = component.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+            if (!snake.equals(field.wireName)) {
+                throw new IllegalStateException("CallField " + field + " stands where CallSnapshot has " + component);
+            }
+        }
+        try {
+            return CallSnapshot.class.getDeclaredConstructor(
+                    Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether two snapshots agree on every field, whatever objects they were read from. */

@@ -1,168 +1,114 @@
 package io.callingboxgateway.reconcile;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.UUID;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.annotations.Mutability;
-import org.hibernate.type.SqlTypes;
-import org.hibernate.type.descriptor.java.Immutability;
 
 /**
- * One reconciled CallingBox call: the upstream call object field for field, plus what the gateway
- * itself knows about how and when it learned of it. Enumerated fields are plain strings on purpose:
- * a status CallingBox introduces later must be stored, not rejected.
+ * One reconciled CallingBox call: the upstream call object as the merge decided it, plus what the
+ * gateway itself knows about how and when it learned of it. Enumerated fields are plain strings on
+ * purpose: a status CallingBox introduces later must be stored, not rejected.
+ *
+ * <p>Only the reconciler writes a call, and by construction: the state is private and every mutator
+ * is package-private, so the read side ({@code calls/}, {@code events/}) can only read it.
  */
 @Entity
 @Table(name = "call")
 public class Call extends PanacheEntityBase {
 
     @Id
-    public UUID id;
+    private UUID id;
 
-    public UUID agentId;
-    public String toNumber;
-    public String fromNumber;
-    public String status;
-    public String direction;
-    public String answeredBy;
-    public String persona;
-    public String instructions;
-    public String prompt;
+    /** The upstream fields, one column each; {@code id} is the key above, written once through it. */
+    @Embedded
+    @AttributeOverride(name = "id", column = @Column(name = "id", insertable = false, updatable = false))
+    private CallSnapshot upstream;
 
-    @JdbcTypeCode(SqlTypes.JSON)
-    public JsonNode context;
-
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(name = "returns")
-    public JsonNode returns;
-
-    @JdbcTypeCode(SqlTypes.JSON)
-    public JsonNode result;
-
-    public String resultStatus;
-    public String resultError;
-    public String language;
-    public String webhookUrl;
-    public String webhookStatus;
-    public String webhookError;
-    public Instant createdAt;
-    public Instant startedAt;
-    public Instant answeredAt;
-    public Instant endedAt;
-    public Integer durationSeconds;
-    public Integer billedDurationSeconds;
-    public Long billingAmountMilliCents;
-    public String reservationStatus;
-    public String errorCode;
-    public String errorMessage;
-    public String hangupCause;
-
-    @JdbcTypeCode(SqlTypes.JSON)
-    public JsonNode metadata;
-
-    public Instant updatedAt;
-
-    /**
-     * The call object exactly as CallingBox last sent it in a snapshot that won the merge (null for a
-     * call stored before this column existed): it carries fields CallingBox added later and the text of
-     * values bound as null for their shape.
-     */
-    // Never changed in place, only replaced: Hibernate need not deep-copy it on every load for dirty
-    // checking, which would double the cost of reading it on the /calls list
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Mutability(Immutability.class)
-    public JsonNode raw;
-
-    public Instant firstSeenAt;
-    public String firstSeenVia;
-    public Instant lastWebhookAt;
-    public Instant lastPolledAt;
-    public Instant resultUpdatedAt;
-    public Instant webhookUpdatedAt;
-    public int lastEventSeq;
+    private Instant firstSeenAt;
+    private String firstSeenVia;
+    private Instant lastWebhookAt;
+    private Instant lastPolledAt;
+    private Instant resultUpdatedAt;
+    private Instant webhookUpdatedAt;
+    private int lastEventSeq;
 
     @Version
-    public long version;
+    private long version;
 
-    public CallSnapshot snapshot() {
-        return new CallSnapshot(
-                id,
-                agentId,
-                toNumber,
-                fromNumber,
-                status,
-                direction,
-                answeredBy,
-                persona,
-                instructions,
-                prompt,
-                context,
-                returns,
-                result,
-                resultStatus,
-                resultError,
-                language,
-                webhookUrl,
-                webhookStatus,
-                webhookError,
-                createdAt,
-                startedAt,
-                answeredAt,
-                endedAt,
-                durationSeconds,
-                billedDurationSeconds,
-                billingAmountMilliCents,
-                reservationStatus,
-                errorCode,
-                errorMessage,
-                hangupCause,
-                metadata,
-                updatedAt,
-                raw);
+    /** For Hibernate, which loads a call; a new one is made by {@link #firstSeen}. */
+    protected Call() {}
+
+    static Call firstSeen(UUID id, Source source, Instant now) {
+        Call call = new Call();
+        call.id = id;
+        call.firstSeenAt = now;
+        call.firstSeenVia = source == Source.WEBHOOK ? "webhook" : "poll";
+        return call;
     }
 
-    /** Takes every upstream field from the snapshot; the gateway's own columns are left alone. */
-    public void copyFrom(CallSnapshot s) {
-        id = s.id();
-        agentId = s.agentId();
-        toNumber = s.toNumber();
-        fromNumber = s.fromNumber();
-        status = s.status();
-        direction = s.direction();
-        answeredBy = s.answeredBy();
-        persona = s.persona();
-        instructions = s.instructions();
-        prompt = s.prompt();
-        context = s.context();
-        returns = s.returns();
-        result = s.result();
-        resultStatus = s.resultStatus();
-        resultError = s.resultError();
-        language = s.language();
-        webhookUrl = s.webhookUrl();
-        webhookStatus = s.webhookStatus();
-        webhookError = s.webhookError();
-        createdAt = s.createdAt();
-        startedAt = s.startedAt();
-        answeredAt = s.answeredAt();
-        endedAt = s.endedAt();
-        durationSeconds = s.durationSeconds();
-        billedDurationSeconds = s.billedDurationSeconds();
-        billingAmountMilliCents = s.billingAmountMilliCents();
-        reservationStatus = s.reservationStatus();
-        errorCode = s.errorCode();
-        errorMessage = s.errorMessage();
-        hangupCause = s.hangupCause();
-        metadata = s.metadata();
-        updatedAt = s.updatedAt();
-        raw = s.raw();
+    public UUID id() {
+        return id;
+    }
+
+    /** The upstream call object as reconciled; null only on a call not yet merged. */
+    public CallSnapshot snapshot() {
+        return upstream;
+    }
+
+    public Instant firstSeenAt() {
+        return firstSeenAt;
+    }
+
+    public String firstSeenVia() {
+        return firstSeenVia;
+    }
+
+    public Instant lastWebhookAt() {
+        return lastWebhookAt;
+    }
+
+    public Instant lastPolledAt() {
+        return lastPolledAt;
+    }
+
+    /** Grows with every write of the row: the entity tag of {@code GET /calls/{id}}. */
+    public long version() {
+        return version;
+    }
+
+    /** The merge's stored state: the call plus the {@code updated_at} that decided each side group. */
+    Reconciled reconciled() {
+        return new Reconciled(upstream, resultUpdatedAt, webhookUpdatedAt);
+    }
+
+    /** Takes the merge's verdict; the gateway's own columns are left alone. */
+    void take(Reconciled next) {
+        upstream = next.call();
+        resultUpdatedAt = next.resultUpdatedAt();
+        webhookUpdatedAt = next.webhookUpdatedAt();
+    }
+
+    void heardVia(Source source, Instant now) {
+        if (source == Source.WEBHOOK) {
+            lastWebhookAt = now;
+        } else {
+            lastPolledAt = now;
+        }
+    }
+
+    /** Reserves the call's next {@code count} event positions and returns the last one before them. */
+    int reserveEventSeqs(int count) {
+        int before = lastEventSeq;
+        lastEventSeq += count;
+        return before;
     }
 }

@@ -53,7 +53,7 @@ final class EventLog {
     static Reconciled stored(UUID callId) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Call call = Call.findById(callId);
-            return call == null ? null : new Reconciled(call.snapshot(), call.resultUpdatedAt, call.webhookUpdatedAt);
+            return call == null ? null : call.reconciled();
         });
     }
 
