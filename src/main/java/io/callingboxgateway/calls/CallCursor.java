@@ -1,6 +1,8 @@
 package io.callingboxgateway.calls;
 
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.problem.ProblemException;
+import io.callingboxgateway.reconcile.Call;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,7 +28,7 @@ record CallCursor(Instant createdAt, UUID id) {
     private static final int MAC_LENGTH = 8;
 
     static CallCursor after(Call call) {
-        return new CallCursor(call.createdAt, call.id);
+        return new CallCursor(call.snapshot().createdAt(), call.id());
     }
 
     String encode(CallFilter filter, CursorKey key) {

@@ -1,5 +1,7 @@
 package io.callingboxgateway.calls;
 
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.model.CallingBoxValues;
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
 import java.time.Instant;

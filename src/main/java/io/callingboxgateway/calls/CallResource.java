@@ -2,6 +2,7 @@ package io.callingboxgateway.calls;
 
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
+import io.callingboxgateway.reconcile.Call;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -45,7 +46,7 @@ public class CallResource {
                 .orElseThrow(() -> ProblemException.notFound("no call with id " + id));
         // Weak: the tag names the call's version, not the bytes, which a gateway upgrade or a compressing
         // proxy may change. A proxy would weaken a strong tag anyway, and If-None-Match here matches exactly.
-        EntityTag etag = new EntityTag(call.id + "." + call.version, true);
+        EntityTag etag = new EntityTag(call.id() + "." + call.version(), true);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         return (notModified != null ? notModified : Response.ok(CallView.of(call)))
                 .tag(etag)

@@ -1,5 +1,6 @@
 package io.callingboxgateway.calls;
 
+import io.callingboxgateway.reconcile.Call;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,7 +31,7 @@ public class CallService {
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
         if (!filter.statuses().isEmpty()) {
-            where.add("status in :statuses");
+            where.add("upstream.status in :statuses");
             params.and("statuses", filter.statuses());
         }
         equal(where, params, "direction", filter.direction());
@@ -40,23 +41,23 @@ public class CallService {
         equal(where, params, "toNumber", filter.toNumber());
         equal(where, params, "fromNumber", filter.fromNumber());
         if (filter.createdAfter() != null) {
-            where.add("createdAt > :createdAfter");
+            where.add("upstream.createdAt > :createdAfter");
             params.and("createdAfter", filter.createdAfter());
         }
         if (filter.createdBefore() != null) {
-            where.add("createdAt < :createdBefore");
+            where.add("upstream.createdAt < :createdBefore");
             params.and("createdBefore", filter.createdBefore());
         }
         if (filter.updatedSince() != null) {
-            where.add("updatedAt >= :updatedSince");
+            where.add("upstream.updatedAt >= :updatedSince");
             params.and("updatedSince", filter.updatedSince());
         }
         if (after != null) {
-            where.add("(createdAt, id) < (:afterCreatedAt, :afterId)");
+            where.add("(upstream.createdAt, id) < (:afterCreatedAt, :afterId)");
             params.and("afterCreatedAt", after.createdAt()).and("afterId", after.id());
         }
-        String query =
-                (where.isEmpty() ? "" : "where " + String.join(" and ", where)) + " order by createdAt desc, id desc";
+        String query = (where.isEmpty() ? "" : "where " + String.join(" and ", where))
+                + " order by upstream.createdAt desc, id desc";
         List<Call> rows = Call.<Call>find(query, params).range(0, limit).list();
         boolean hasMore = rows.size() > limit;
         List<Call> page = hasMore ? rows.subList(0, limit) : rows;
@@ -66,7 +67,7 @@ public class CallService {
 
     private static void equal(List<String> where, Parameters params, String field, Object value) {
         if (value != null) {
-            where.add(field + " = :" + field);
+            where.add("upstream." + field + " = :" + field);
             params.and(field, value);
         }
     }

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.callingboxgateway.model.CallLifecycle;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.reconcile.Call;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -45,10 +48,10 @@ public record CallView(@JsonUnwrapped CallSnapshot call, Reconciliation reconcil
         return new CallView(
                 snapshot,
                 new Reconciliation(
-                        call.firstSeenVia,
-                        call.firstSeenAt,
-                        call.lastWebhookAt,
-                        call.lastPolledAt,
+                        call.firstSeenVia(),
+                        call.firstSeenAt(),
+                        call.lastWebhookAt(),
+                        call.lastPolledAt(),
                         CallLifecycle.resultExpected(snapshot)));
     }
 

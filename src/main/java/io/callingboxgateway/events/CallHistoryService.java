@@ -1,6 +1,6 @@
 package io.callingboxgateway.events;
 
-import io.callingboxgateway.calls.Call;
+import io.callingboxgateway.reconcile.Call;
 import io.callingboxgateway.reconcile.CallEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

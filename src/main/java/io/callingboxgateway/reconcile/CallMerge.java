@@ -1,9 +1,11 @@
 package io.callingboxgateway.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.callingboxgateway.calls.CallLifecycle;
-import io.callingboxgateway.calls.CallSnapshot;
-import io.callingboxgateway.reconcile.CallField.Group;
+import io.callingboxgateway.model.CallField;
+import io.callingboxgateway.model.CallField.Group;
+import io.callingboxgateway.model.CallLifecycle;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.model.CallStatus;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,15 +45,28 @@ public final class CallMerge {
         }
     }
 
+    /** What a snapshot did, as {@code call_decision.outcome} and the merge metric's tag spell it. */
     public enum Outcome {
         /** The first snapshot of a call. */
-        CREATED,
+        CREATED("created"),
         /** The snapshot changed what consumers see. */
-        APPLIED,
+        APPLIED("applied"),
         /** The snapshot is the stored call exactly. */
-        DUPLICATE,
+        DUPLICATE("duplicate"),
         /** The snapshot lost on every axis: it is older than what is stored. */
-        STALE
+        STALE("stale");
+
+        // Spelled out, not derived from name(): a default-locale toLowerCase() once turned APPLIED
+        // into "applıed" under a Turkish locale, and the wire name must not depend on where we run.
+        private final String wireName;
+
+        Outcome(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
     }
 
     public record Change(Object before, Object after) {}
@@ -96,18 +111,6 @@ public final class CallMerge {
         return new Result(next, outcome, changes, conflict);
     }
 
-    static int statusRank(String status) {
-        if (status == null) return -1;
-        return switch (status) {
-            case "queued" -> 0;
-            case "initiated" -> 1;
-            case "ringing" -> 2;
-            case "in_progress" -> 3;
-            case "completed", "no_answer", "busy", "canceled", "failed" -> 4;
-            default -> -1;
-        };
-    }
-
     static int resultRank(String resultStatus) {
         if (resultStatus == null) return -1;
         return switch (resultStatus) {
@@ -145,7 +148,7 @@ public final class CallMerge {
 
     private static final GroupOrder MAIN = new GroupOrder(
             Group.MAIN,
-            Comparator.<Candidate>comparingInt(c -> statusRank(c.snapshot().status()))
+            Comparator.<Candidate>comparingInt(c -> CallStatus.rank(c.snapshot().status()))
                     .thenComparing(Candidate::updatedAt, TIME));
 
     private static final GroupOrder RESULT = new GroupOrder(
@@ -162,39 +165,12 @@ public final class CallMerge {
                     .thenComparingInt(c -> webhookRank(c.snapshot().webhookStatus())));
 
     private static CallSnapshot combine(CallSnapshot main, CallSnapshot result, CallSnapshot webhook, JsonNode raw) {
-        return new CallSnapshot(
-                main.id(),
-                main.agentId(),
-                main.toNumber(),
-                main.fromNumber(),
-                main.status(),
-                main.direction(),
-                main.answeredBy(),
-                main.persona(),
-                main.instructions(),
-                main.prompt(),
-                main.context(),
-                main.returns(),
-                result.result(),
-                result.resultStatus(),
-                result.resultError(),
-                main.language(),
-                main.webhookUrl(),
-                webhook.webhookStatus(),
-                webhook.webhookError(),
-                main.createdAt(),
-                main.startedAt(),
-                main.answeredAt(),
-                main.endedAt(),
-                main.durationSeconds(),
-                main.billedDurationSeconds(),
-                main.billingAmountMilliCents(),
-                main.reservationStatus(),
-                main.errorCode(),
-                main.errorMessage(),
-                main.hangupCause(),
-                main.metadata(),
-                main.updatedAt(),
+        return CallField.assemble(
+                field -> switch (field.group()) {
+                    case MAIN -> field.of(main);
+                    case RESULT -> field.of(result);
+                    case WEBHOOK -> field.of(webhook);
+                },
                 raw);
     }
 
@@ -204,7 +180,7 @@ public final class CallMerge {
             Object old = before == null ? null : field.of(before);
             Object now = field.of(after);
             if (!Objects.equals(old, now)) {
-                changes.put(field.wireName, new Change(old, now));
+                changes.put(field.wireName(), new Change(old, now));
             }
         }
         return changes;

@@ -111,8 +111,8 @@ class CallPagingTest {
         List<TestCall> calls = morningOfCalls(300, 4242);
         store.insert(calls);
         List<String> expected = calls.stream()
-                .filter(c -> List.of("no_answer", "busy").contains(c.entity().status))
-                .filter(c -> c.entity().direction.equals("outbound"))
+                .filter(c -> List.of("no_answer", "busy").contains(c.snapshot().status()))
+                .filter(c -> c.snapshot().direction().equals("outbound"))
                 .sorted(NEWEST_FIRST)
                 .map(c -> c.id().toString())
                 .toList();
@@ -150,7 +150,8 @@ class CallPagingTest {
         calls.forEach(c -> c.to(TestCall.BOB));
         store.insert(calls);
         List<String> matching = calls.stream()
-                .filter(c -> List.of("completed", "no_answer", "busy").contains(c.entity().status))
+                .filter(c -> List.of("completed", "no_answer", "busy")
+                        .contains(c.snapshot().status()))
                 .sorted(NEWEST_FIRST)
                 .map(c -> c.id().toString())
                 .toList();

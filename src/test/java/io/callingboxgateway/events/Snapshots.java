@@ -1,7 +1,7 @@
 package io.callingboxgateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.testing.CallSnapshots;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,12 +1,14 @@
 package io.callingboxgateway.reconcile;
 
-import static io.callingboxgateway.reconcile.CallSnapshotBuilder.next;
+import static io.callingboxgateway.model.CallField.*;
+import static io.callingboxgateway.testing.CallBuilder.next;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.callingboxgateway.calls.CallLifecycle;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallLifecycle;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.testing.CallBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,21 +49,21 @@ final class CallHistories {
         Clock clock = new Clock(random, createdAt);
         List<CallSnapshot> life = new ArrayList<>();
         boolean hasWebhook = random.nextInt(5) > 0;
-        CallSnapshot s = CallSnapshotBuilder.queued(id, createdAt)
+        CallSnapshot s = CallBuilder.queued(id, createdAt)
                 .with(c -> {
-                    c.context = context(random);
-                    c.metadata = metadata(random);
-                    c.returns = returnsSchema();
+                    c.set(CONTEXT, context(random));
+                    c.set(METADATA, metadata(random));
+                    c.set(RETURNS, returnsSchema());
                     if (!hasWebhook) {
-                        c.webhookUrl = null;
-                        c.webhookStatus = "none";
+                        c.set(WEBHOOK_URL, null);
+                        c.set(WEBHOOK_STATUS, "none");
                     }
                 })
                 .build();
         life.add(s);
         s = next(s, c -> {
-            c.status = "initiated";
-            c.updatedAt = clock.tick();
+            c.set(STATUS, "initiated");
+            c.set(UPDATED_AT, clock.tick());
         });
         life.add(s);
 
@@ -72,9 +74,9 @@ final class CallHistories {
         }
         Instant ringingAt = clock.tick();
         s = next(s, c -> {
-            c.status = "ringing";
-            c.startedAt = ringingAt;
-            c.updatedAt = ringingAt;
+            c.set(STATUS, "ringing");
+            c.set(STARTED_AT, ringingAt);
+            c.set(UPDATED_AT, ringingAt);
         });
         life.add(s);
 
@@ -118,8 +120,8 @@ final class CallHistories {
             String unknown = pick(random, UNKNOWN_STATUSES);
             Instant at = createdAt.plusMillis(random.nextLong(end.toEpochMilli() - createdAt.toEpochMilli() + 5000));
             seen.add(next(pick(random, life), c -> {
-                c.status = unknown;
-                c.updatedAt = at;
+                c.set(STATUS, unknown);
+                c.set(UPDATED_AT, at);
             }));
         }
         if (chance(random) && CallLifecycle.isTerminal(last.status())) {
@@ -128,44 +130,45 @@ final class CallHistories {
             String other = pick(random, others);
             Instant at = last.updatedAt().plusMillis(random.nextInt(3) - 1);
             seen.add(next(last, c -> {
-                c.status = other;
-                c.errorCode = "failed".equals(other) ? "provider_error" : c.errorCode;
-                c.updatedAt = at;
+                c.set(STATUS, other);
+                c.set(ERROR_CODE, "failed".equals(other) ? "provider_error" : c.get(ERROR_CODE));
+                c.set(UPDATED_AT, at);
             }));
         }
         if (chance(random)) {
             seen.add(sameTimeOtherContent(random, pick(random, life)));
         }
         if (chance(random)) {
-            seen.add(next(pick(random, life), c -> c.updatedAt = null));
+            seen.add(next(pick(random, life), c -> c.set(UPDATED_AT, null)));
         }
         if (chance(random)) {
             seen.add(next(pick(random, life), c -> {
-                c.context = reordered(c.context);
-                c.metadata = reordered(c.metadata);
-                c.result = reordered(c.result);
-                c.returns = reordered(c.returns);
+                c.set(CONTEXT, reordered(c.get(CONTEXT)));
+                c.set(METADATA, reordered(c.get(METADATA)));
+                c.set(RESULT, reordered(c.get(RESULT)));
+                c.set(RETURNS, reordered(c.get(RETURNS)));
             }));
         }
         if (chance(random)) {
             CallSnapshot base = pick(random, life);
             seen.add(next(base, c -> {
-                c.resultStatus = UNKNOWN_RESULT_STATUS;
-                c.updatedAt = base.updatedAt().plusMillis(random.nextInt(2));
+                c.set(RESULT_STATUS, UNKNOWN_RESULT_STATUS);
+                c.set(UPDATED_AT, base.updatedAt().plusMillis(random.nextInt(2)));
             }));
         }
         if (chance(random)) {
             CallSnapshot base = pick(random, life);
             seen.add(next(base, c -> {
-                c.webhookStatus = UNKNOWN_WEBHOOK_STATUS;
-                c.updatedAt = base.updatedAt().plusMillis(random.nextInt(3) - 1);
+                c.set(WEBHOOK_STATUS, UNKNOWN_WEBHOOK_STATUS);
+                c.set(UPDATED_AT, base.updatedAt().plusMillis(random.nextInt(3) - 1));
             }));
         }
         if (chance(random)) {
             // {"a":1,"b":2} and {"a=1, b":2}: different objects whose naive "k=v, k=v" texts are equal
             CallSnapshot base = pick(random, life);
-            seen.add(next(base, c -> c.metadata = NODES.objectNode().put("a", 1).put("b", 2)));
-            seen.add(next(base, c -> c.metadata = NODES.objectNode().put("a=1, b", 2)));
+            seen.add(next(
+                    base, c -> c.set(METADATA, NODES.objectNode().put("a", 1).put("b", 2))));
+            seen.add(next(base, c -> c.set(METADATA, NODES.objectNode().put("a=1, b", 2))));
         }
         return seen;
     }
@@ -201,26 +204,28 @@ final class CallHistories {
         Instant endedAt = clock.tick();
         int duration = 5 + random.nextInt(300);
         s = next(s, c -> {
-            c.status = "completed";
-            c.endedAt = endedAt;
-            c.durationSeconds = duration;
-            c.hangupCause = random.nextBoolean() ? "caller_hangup" : "callee_hangup";
-            c.updatedAt = endedAt;
+            c.set(STATUS, "completed");
+            c.set(ENDED_AT, endedAt);
+            c.set(DURATION_SECONDS, duration);
+            c.set(HANGUP_CAUSE, random.nextBoolean() ? "caller_hangup" : "callee_hangup");
+            c.set(UPDATED_AT, endedAt);
         });
         life.add(s);
         boolean extracted = random.nextInt(4) > 0;
         s = next(s, c -> {
             if (extracted) {
-                c.resultStatus = "completed";
-                c.result = NODES.objectNode()
-                        .put("confirmed", random.nextBoolean())
-                        .put("new_time", random.nextBoolean() ? "10:15" : null)
-                        .put("party_size", random.nextInt(6));
+                c.set(RESULT_STATUS, "completed");
+                c.set(
+                        RESULT,
+                        NODES.objectNode()
+                                .put("confirmed", random.nextBoolean())
+                                .put("new_time", random.nextBoolean() ? "10:15" : null)
+                                .put("party_size", random.nextInt(6)));
             } else {
-                c.resultStatus = "failed";
-                c.resultError = "transcript too short to extract";
+                c.set(RESULT_STATUS, "failed");
+                c.set(RESULT_ERROR, "transcript too short to extract");
             }
-            c.updatedAt = clock.tick();
+            c.set(UPDATED_AT, clock.tick());
         });
         life.add(s);
         life.add(settled(clock, s, "settled", (duration + 59) / 60 * 60, ((duration + 59) / 60) * 5000L));
@@ -229,10 +234,10 @@ final class CallHistories {
     private static CallSnapshot answered(Clock clock, CallSnapshot ringing) {
         Instant answeredAt = clock.tick();
         return next(ringing, c -> {
-            c.status = "in_progress";
-            c.answeredAt = answeredAt;
-            c.answeredBy = "human";
-            c.updatedAt = answeredAt;
+            c.set(STATUS, "in_progress");
+            c.set(ANSWERED_AT, answeredAt);
+            c.set(ANSWERED_BY, "human");
+            c.set(UPDATED_AT, answeredAt);
         });
     }
 
@@ -240,12 +245,12 @@ final class CallHistories {
             Random random, Clock clock, CallSnapshot ringing, List<CallSnapshot> life, String status, String by) {
         Instant endedAt = clock.tick();
         CallSnapshot s = next(ringing, c -> {
-            c.status = status;
-            c.answeredBy = by;
-            c.endedAt = endedAt;
-            c.durationSeconds = 0;
-            c.hangupCause = status;
-            c.updatedAt = endedAt;
+            c.set(STATUS, status);
+            c.set(ANSWERED_BY, by);
+            c.set(ENDED_AT, endedAt);
+            c.set(DURATION_SECONDS, 0);
+            c.set(HANGUP_CAUSE, status);
+            c.set(UPDATED_AT, endedAt);
         });
         life.add(s);
         if (random.nextBoolean()) {
@@ -256,21 +261,21 @@ final class CallHistories {
     private static CallSnapshot failed(CallSnapshot s, Clock clock, String code) {
         Instant endedAt = clock.tick();
         return next(s, c -> {
-            c.status = "failed";
-            c.endedAt = endedAt;
-            c.errorCode = code;
-            c.errorMessage = "ai_error".equals(code) ? "model stopped responding" : "carrier rejected the call";
-            c.reservationStatus = "released";
-            c.updatedAt = endedAt;
+            c.set(STATUS, "failed");
+            c.set(ENDED_AT, endedAt);
+            c.set(ERROR_CODE, code);
+            c.set(ERROR_MESSAGE, "ai_error".equals(code) ? "model stopped responding" : "carrier rejected the call");
+            c.set(RESERVATION_STATUS, "released");
+            c.set(UPDATED_AT, endedAt);
         });
     }
 
     private static CallSnapshot settled(Clock clock, CallSnapshot s, String reservation, int billed, long milliCents) {
         return next(s, c -> {
-            c.billedDurationSeconds = billed;
-            c.billingAmountMilliCents = milliCents;
-            c.reservationStatus = reservation;
-            c.updatedAt = clock.tick();
+            c.set(BILLED_DURATION_SECONDS, billed);
+            c.set(BILLING_AMOUNT_MILLI_CENTS, milliCents);
+            c.set(RESERVATION_STATUS, reservation);
+            c.set(UPDATED_AT, clock.tick());
         });
     }
 
@@ -282,21 +287,21 @@ final class CallHistories {
         }
         boolean delivered = random.nextBoolean();
         s = next(s, c -> {
-            c.webhookStatus = delivered ? "delivered" : "failed";
-            c.webhookError = delivered ? null : "HTTP 503 after 8 attempts";
-            c.updatedAt = clock.tick();
+            c.set(WEBHOOK_STATUS, delivered ? "delivered" : "failed");
+            c.set(WEBHOOK_ERROR, delivered ? null : "HTTP 503 after 8 attempts");
+            c.set(UPDATED_AT, clock.tick());
         });
         life.add(s);
         if (random.nextInt(3) == 0) {
             s = next(s, c -> {
-                c.webhookStatus = "pending";
-                c.webhookError = null;
-                c.updatedAt = clock.tick();
+                c.set(WEBHOOK_STATUS, "pending");
+                c.set(WEBHOOK_ERROR, null);
+                c.set(UPDATED_AT, clock.tick());
             });
             life.add(s);
             life.add(next(s, c -> {
-                c.webhookStatus = "delivered";
-                c.updatedAt = clock.tick();
+                c.set(WEBHOOK_STATUS, "delivered");
+                c.set(UPDATED_AT, clock.tick());
             }));
         }
         return life;
@@ -305,12 +310,12 @@ final class CallHistories {
     private static CallSnapshot sameTimeOtherContent(Random random, CallSnapshot base) {
         return next(base, c -> {
             switch (random.nextInt(6)) {
-                case 0 -> c.metadata = ((ObjectNode) metadata(random)).put("attempt", 2);
-                case 1 -> c.hangupCause = "network_error";
-                case 2 -> c.webhookStatus = pick(random, List.of("none", "pending", "delivered", "failed"));
-                case 3 -> c.resultError = "null";
-                case 4 -> c.errorMessage = random.nextBoolean() ? "null" : "carrier said: null";
-                default -> c.answeredBy = "unknown";
+                case 0 -> c.set(METADATA, ((ObjectNode) metadata(random)).put("attempt", 2));
+                case 1 -> c.set(HANGUP_CAUSE, "network_error");
+                case 2 -> c.set(WEBHOOK_STATUS, pick(random, List.of("none", "pending", "delivered", "failed")));
+                case 3 -> c.set(RESULT_ERROR, "null");
+                case 4 -> c.set(ERROR_MESSAGE, random.nextBoolean() ? "null" : "carrier said: null");
+                default -> c.set(ANSWERED_BY, "unknown");
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.callingboxgateway.reconcile;
 
+import static io.callingboxgateway.model.CallField.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +14,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.callingboxgateway.calls.CallLifecycle;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallLifecycle;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.model.CallStatus;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;
+import io.callingboxgateway.testing.CallBuilder;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -117,7 +120,7 @@ class CallMergePropertyTest {
             CallSnapshot before = step.before().call();
             CallSnapshot after = step.after().call();
             assertTrue(
-                    CallMerge.statusRank(after.status()) >= CallMerge.statusRank(before.status()),
+                    CallStatus.rank(after.status()) >= CallStatus.rank(before.status()),
                     where + ": status " + before.status() + " -> " + after.status());
             assertTrue(
                     !CallLifecycle.isTerminal(before.status()) || CallLifecycle.isTerminal(after.status()),
@@ -201,7 +204,7 @@ class CallMergePropertyTest {
             CallSnapshot before = step.before().call();
             CallSnapshot incoming = step.incoming();
             CallSnapshot after = step.after().call();
-            if (CallMerge.statusRank(before.status()) >= 0 && CallMerge.statusRank(incoming.status()) < 0) {
+            if (CallStatus.rank(before.status()) >= 0 && CallStatus.rank(incoming.status()) < 0) {
                 assertEquals(before.status(), after.status(), where + ": unknown status " + incoming.status());
             }
             if (CallMerge.resultRank(before.resultStatus()) >= 0 && CallMerge.resultRank(incoming.resultStatus()) < 0) {
@@ -220,21 +223,19 @@ class CallMergePropertyTest {
             }
         });
         Reconciled end = fold(seen);
-        int bestStatus = seen.stream()
-                .mapToInt(s -> CallMerge.statusRank(s.status()))
-                .max()
-                .orElseThrow();
+        int bestStatus =
+                seen.stream().mapToInt(s -> CallStatus.rank(s.status())).max().orElseThrow();
         int bestResult = seen.stream()
                 .mapToInt(s -> CallMerge.resultRank(s.resultStatus()))
                 .max()
                 .orElseThrow();
-        assertEquals(bestStatus, CallMerge.statusRank(end.call().status()), "seed " + seed + ": status");
+        assertEquals(bestStatus, CallStatus.rank(end.call().status()), "seed " + seed + ": status");
         assertEquals(bestResult, CallMerge.resultRank(end.call().resultStatus()), "seed " + seed + ": result");
         assertNotNull(end.call().status(), "seed " + seed + ": a known status, even an unknown one, is kept");
 
         // stored when nothing better is known: a call seen only in an undocumented status keeps it
-        CallSnapshot odd = CallSnapshotBuilder.from(seen.get(0))
-                .with(c -> c.status = CallHistories.UNKNOWN_STATUSES.get((int) (seed % 2)))
+        CallSnapshot odd = CallBuilder.from(seen.get(0))
+                .with(c -> c.set(STATUS, CallHistories.UNKNOWN_STATUSES.get((int) (seed % 2))))
                 .build();
         assertEquals(odd.status(), fold(List.of(odd)).call().status(), "seed " + seed);
     }

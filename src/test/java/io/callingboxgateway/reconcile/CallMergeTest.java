@@ -1,6 +1,7 @@
 package io.callingboxgateway.reconcile;
 
-import static io.callingboxgateway.reconcile.CallSnapshotBuilder.next;
+import static io.callingboxgateway.model.CallField.*;
+import static io.callingboxgateway.testing.CallBuilder.next;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,11 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Change;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;
+import io.callingboxgateway.testing.CallBuilder;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -24,44 +26,44 @@ class CallMergeTest {
     private static final UUID CALL = UUID.fromString("7d1f3c52-6a4e-4c1b-9f53-2b8c0e4a1d01");
     private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
-    private final CallSnapshot queued = CallSnapshotBuilder.queued(CALL, T0).build();
+    private final CallSnapshot queued = CallBuilder.queued(CALL, T0).build();
     private final CallSnapshot ringing = next(queued, c -> {
-        c.status = "ringing";
-        c.startedAt = T0.plusSeconds(2);
-        c.updatedAt = T0.plusSeconds(2);
+        c.set(STATUS, "ringing");
+        c.set(STARTED_AT, T0.plusSeconds(2));
+        c.set(UPDATED_AT, T0.plusSeconds(2));
     });
     private final CallSnapshot inProgress = next(ringing, c -> {
-        c.status = "in_progress";
-        c.answeredAt = T0.plusSeconds(9);
-        c.answeredBy = "human";
-        c.updatedAt = T0.plusSeconds(9);
+        c.set(STATUS, "in_progress");
+        c.set(ANSWERED_AT, T0.plusSeconds(9));
+        c.set(ANSWERED_BY, "human");
+        c.set(UPDATED_AT, T0.plusSeconds(9));
     });
     private final CallSnapshot completedPending = next(inProgress, c -> {
-        c.status = "completed";
-        c.endedAt = T0.plusSeconds(70);
-        c.durationSeconds = 61;
-        c.updatedAt = T0.plusSeconds(70);
+        c.set(STATUS, "completed");
+        c.set(ENDED_AT, T0.plusSeconds(70));
+        c.set(DURATION_SECONDS, 61);
+        c.set(UPDATED_AT, T0.plusSeconds(70));
     });
     private final CallSnapshot completedWithResult = next(completedPending, c -> {
-        c.resultStatus = "completed";
-        c.result = JsonNodeFactory.instance.objectNode().put("confirmed", true);
-        c.updatedAt = T0.plusSeconds(75);
+        c.set(RESULT_STATUS, "completed");
+        c.set(RESULT, JsonNodeFactory.instance.objectNode().put("confirmed", true));
+        c.set(UPDATED_AT, T0.plusSeconds(75));
     });
 
     @Test
     void aNewerSnapshotWithoutAWebhookStatusDoesNotBlankIt() {
         CallSnapshot delivered = next(completedWithResult, c -> {
-            c.webhookStatus = "delivered";
-            c.updatedAt = T0.plusSeconds(80);
+            c.set(WEBHOOK_STATUS, "delivered");
+            c.set(UPDATED_AT, T0.plusSeconds(80));
         });
         CallSnapshot silentOnDelivery = next(delivered, c -> {
-            c.webhookStatus = null;
-            c.billingAmountMilliCents = 5083L;
-            c.updatedAt = T0.plusSeconds(90);
+            c.set(WEBHOOK_STATUS, null);
+            c.set(BILLING_AMOUNT_MILLI_CENTS, 5083L);
+            c.set(UPDATED_AT, T0.plusSeconds(90));
         });
         CallSnapshot unknownDelivery = next(silentOnDelivery, c -> {
-            c.webhookStatus = "retrying";
-            c.updatedAt = T0.plusSeconds(95);
+            c.set(WEBHOOK_STATUS, "retrying");
+            c.set(UPDATED_AT, T0.plusSeconds(95));
         });
 
         Reconciled merged = fold(delivered, silentOnDelivery, unknownDelivery);
@@ -86,9 +88,9 @@ class CallMergeTest {
     @Test
     void aLaterDifferentTerminalWinsAndIsRecordedAsAConflict() {
         CallSnapshot failedLater = next(completedWithResult, c -> {
-            c.status = "failed";
-            c.errorCode = "provider_error";
-            c.updatedAt = T0.plusSeconds(80);
+            c.set(STATUS, "failed");
+            c.set(ERROR_CODE, "provider_error");
+            c.set(UPDATED_AT, T0.plusSeconds(80));
         });
 
         Result result = CallMerge.merge(fold(completedWithResult), failedLater);
@@ -122,19 +124,19 @@ class CallMergeTest {
     @Test
     void aManualRedeliverMovesWebhookStatusBackOnlyWithANewerUpdatedAt() {
         CallSnapshot delivered = next(completedWithResult, c -> {
-            c.webhookStatus = "delivered";
-            c.updatedAt = T0.plusSeconds(76);
+            c.set(WEBHOOK_STATUS, "delivered");
+            c.set(UPDATED_AT, T0.plusSeconds(76));
         });
         Reconciled state = fold(delivered);
 
-        CallSnapshot pendingSameTime = next(delivered, c -> c.webhookStatus = "pending");
+        CallSnapshot pendingSameTime = next(delivered, c -> c.set(WEBHOOK_STATUS, "pending"));
         Result notNewer = CallMerge.merge(state, pendingSameTime);
         assertEquals(Outcome.STALE, notNewer.outcome());
         assertEquals("delivered", notNewer.next().call().webhookStatus());
 
         CallSnapshot redelivered = next(delivered, c -> {
-            c.webhookStatus = "pending";
-            c.updatedAt = T0.plusSeconds(1800);
+            c.set(WEBHOOK_STATUS, "pending");
+            c.set(UPDATED_AT, T0.plusSeconds(1800));
         });
         Result reset = CallMerge.merge(state, redelivered);
         assertEquals(Outcome.APPLIED, reset.outcome());
@@ -147,8 +149,8 @@ class CallMergeTest {
     @Test
     void anUnknownStatusIsKeptUntilADocumentedOneArrivesAndNeverReplacesOne() {
         CallSnapshot onHold = next(inProgress, c -> {
-            c.status = "on_hold";
-            c.updatedAt = T0.plusSeconds(20);
+            c.set(STATUS, "on_hold");
+            c.set(UPDATED_AT, T0.plusSeconds(20));
         });
 
         assertEquals("on_hold", fold(onHold).call().status(), "stored when nothing better is known");
@@ -161,8 +163,8 @@ class CallMergeTest {
     void theSameJsonWithItsKeysInAnotherOrderIsADuplicate() {
         ObjectNode metadata =
                 JsonNodeFactory.instance.objectNode().put("crm_id", "C-17").put("campaign", "reminders");
-        CallSnapshot a = next(ringing, c -> c.metadata = metadata);
-        CallSnapshot b = next(ringing, c -> c.metadata = CallHistories.reordered(metadata));
+        CallSnapshot a = next(ringing, c -> c.set(METADATA, metadata));
+        CallSnapshot b = next(ringing, c -> c.set(METADATA, CallHistories.reordered(metadata)));
 
         Result result = CallMerge.merge(fold(a), b);
 
@@ -172,8 +174,8 @@ class CallMergeTest {
 
     @Test
     void equalUpdatedAtWithDifferentContentIsDecidedByContentNotByArrival() {
-        CallSnapshot a = next(ringing, c -> c.hangupCause = "x");
-        CallSnapshot b = next(ringing, c -> c.hangupCause = "y");
+        CallSnapshot a = next(ringing, c -> c.set(HANGUP_CAUSE, "x"));
+        CallSnapshot b = next(ringing, c -> c.set(HANGUP_CAUSE, "y"));
 
         assertEquals(fold(a, b), fold(b, a));
     }
@@ -184,18 +186,20 @@ class CallMergeTest {
         // whichever arrived first stayed
         CallSnapshot a = next(
                 ringing,
-                c -> c.metadata =
-                        JsonNodeFactory.instance.objectNode().put("a", 1).put("b", 2));
+                c -> c.set(
+                        METADATA,
+                        JsonNodeFactory.instance.objectNode().put("a", 1).put("b", 2)));
         CallSnapshot b = next(
-                ringing, c -> c.metadata = JsonNodeFactory.instance.objectNode().put("a=1, b", 2));
+                ringing,
+                c -> c.set(METADATA, JsonNodeFactory.instance.objectNode().put("a=1, b", 2)));
 
         assertEquals(fold(a, b), fold(b, a));
     }
 
     @Test
     void aTextThatReadsNullIsNotMistakenForNoValue() {
-        CallSnapshot none = next(ringing, c -> c.errorMessage = null);
-        CallSnapshot text = next(ringing, c -> c.errorMessage = "null");
+        CallSnapshot none = next(ringing, c -> c.set(ERROR_MESSAGE, null));
+        CallSnapshot text = next(ringing, c -> c.set(ERROR_MESSAGE, "null"));
 
         assertEquals(fold(none, text), fold(text, none));
     }
@@ -203,8 +207,8 @@ class CallMergeTest {
     @Test
     void aSnapshotWithoutUpdatedAtLosesToOneWithIt() {
         CallSnapshot undated = next(ringing, c -> {
-            c.updatedAt = null;
-            c.hangupCause = "undated";
+            c.set(UPDATED_AT, null);
+            c.set(HANGUP_CAUSE, "undated");
         });
 
         Reconciled state = fold(ringing, undated);

@@ -1,6 +1,5 @@
 package io.callingboxgateway.reconcile;
 
-import io.callingboxgateway.calls.Call;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;
@@ -54,7 +53,7 @@ final class EventLog {
     static Reconciled stored(UUID callId) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Call call = Call.findById(callId);
-            return call == null ? null : new Reconciled(call.snapshot(), call.resultUpdatedAt, call.webhookUpdatedAt);
+            return call == null ? null : call.reconciled();
         });
     }
 

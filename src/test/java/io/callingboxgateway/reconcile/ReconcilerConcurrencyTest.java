@@ -3,7 +3,7 @@ package io.callingboxgateway.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;
@@ -179,9 +179,9 @@ class ReconcilerConcurrencyTest {
             String step = where + ", decision " + decision.id() + " (" + applied.source() + ")";
             Result result = CallMerge.merge(state, applied.snapshot());
             assertEquals(result.outcome(), outcomes.get(applied.tag()), step + ": outcome returned");
-            assertEquals(result.outcome().name().toLowerCase(), decision.outcome(), step + ": outcome logged");
+            assertEquals(result.outcome().wireName(), decision.outcome(), step + ": outcome logged");
             assertEquals(List.copyOf(result.changes().keySet()), decision.changedFields(), step);
-            Map<String, Map<String, CallMerge.Change>> groups = Reconciler.eventsOf(result);
+            Map<String, Map<String, CallMerge.Change>> groups = MergeEvents.of(result);
             long eventId = decision.firstEventId() == null ? -1 : decision.firstEventId();
             for (Map.Entry<String, Map<String, CallMerge.Change>> group : groups.entrySet()) {
                 CallEvent event = eventById.get(eventId++);

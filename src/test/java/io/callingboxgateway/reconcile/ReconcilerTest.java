@@ -1,6 +1,7 @@
 package io.callingboxgateway.reconcile;
 
-import static io.callingboxgateway.reconcile.CallSnapshotBuilder.next;
+import static io.callingboxgateway.model.CallField.*;
+import static io.callingboxgateway.testing.CallBuilder.next;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,9 +14,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.EventLog.Decision;
+import io.callingboxgateway.testing.CallBuilder;
 import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
@@ -66,25 +68,25 @@ class ReconcilerTest {
     }
 
     private void history(Instant t0) {
-        queued = CallSnapshotBuilder.queued(callId, t0).build();
+        queued = CallBuilder.queued(callId, t0).build();
         ringing = next(queued, c -> {
-            c.status = "ringing";
-            c.startedAt = t0.plusSeconds(2);
-            c.updatedAt = t0.plusSeconds(2);
+            c.set(STATUS, "ringing");
+            c.set(STARTED_AT, t0.plusSeconds(2));
+            c.set(UPDATED_AT, t0.plusSeconds(2));
         });
         inProgress = next(ringing, c -> {
-            c.status = "in_progress";
-            c.answeredAt = t0.plusSeconds(6);
-            c.answeredBy = "human";
-            c.updatedAt = t0.plusSeconds(6);
+            c.set(STATUS, "in_progress");
+            c.set(ANSWERED_AT, t0.plusSeconds(6));
+            c.set(ANSWERED_BY, "human");
+            c.set(UPDATED_AT, t0.plusSeconds(6));
         });
         completedWithResult = next(inProgress, c -> {
-            c.status = "completed";
-            c.endedAt = t0.plusSeconds(40);
-            c.durationSeconds = 34;
-            c.resultStatus = "completed";
-            c.result = JsonNodeFactory.instance.objectNode().put("confirmed", true);
-            c.updatedAt = t0.plusSeconds(45);
+            c.set(STATUS, "completed");
+            c.set(ENDED_AT, t0.plusSeconds(40));
+            c.set(DURATION_SECONDS, 34);
+            c.set(RESULT_STATUS, "completed");
+            c.set(RESULT, JsonNodeFactory.instance.objectNode().put("confirmed", true));
+            c.set(UPDATED_AT, t0.plusSeconds(45));
         });
     }
 
@@ -123,9 +125,9 @@ class ReconcilerTest {
     @Test
     void aCallObjectWithOnlyItsRequiredFieldsIsStored() {
         CallSnapshot bare = next(queued, c -> {
-            c.resultStatus = null;
-            c.webhookStatus = null;
-            c.reservationStatus = null;
+            c.set(RESULT_STATUS, null);
+            c.set(WEBHOOK_STATUS, null);
+            c.set(RESERVATION_STATUS, null);
         });
 
         assertEquals(Outcome.CREATED, reconciler.apply(bare, Source.WEBHOOK, UUID.randomUUID()));
@@ -138,7 +140,7 @@ class ReconcilerTest {
     @Test
     void aCallObjectWithoutUpdatedAtIsRefused() {
         // updated_at orders snapshots of one call; without it a call cannot be merged (ADR 0056)
-        CallSnapshot undated = next(queued, c -> c.updatedAt = null);
+        CallSnapshot undated = next(queued, c -> c.set(UPDATED_AT, null));
 
         assertThrows(
                 IllegalArgumentException.class, () -> reconciler.apply(undated, Source.WEBHOOK, UUID.randomUUID()));
@@ -205,17 +207,17 @@ class ReconcilerTest {
     @Test
     void aRedeliverResetMovesWebhookStatusBackOnlyWithANewerUpdatedAt() {
         CallSnapshot delivered = next(completedWithResult, c -> {
-            c.webhookStatus = "delivered";
-            c.updatedAt = completedWithResult.updatedAt().plusSeconds(1);
+            c.set(WEBHOOK_STATUS, "delivered");
+            c.set(UPDATED_AT, completedWithResult.updatedAt().plusSeconds(1));
         });
         reconciler.apply(delivered, Source.WEBHOOK, UUID.randomUUID());
 
-        CallSnapshot resetNotNewer = next(delivered, c -> c.webhookStatus = "pending");
+        CallSnapshot resetNotNewer = next(delivered, c -> c.set(WEBHOOK_STATUS, "pending"));
         assertEquals(Outcome.STALE, reconciler.apply(resetNotNewer, Source.POLL, null));
 
         CallSnapshot redelivered = next(delivered, c -> {
-            c.webhookStatus = "pending";
-            c.updatedAt = delivered.updatedAt().plusSeconds(20);
+            c.set(WEBHOOK_STATUS, "pending");
+            c.set(UPDATED_AT, delivered.updatedAt().plusSeconds(20));
         });
         assertEquals(Outcome.APPLIED, reconciler.apply(redelivered, Source.POLL, null));
 
@@ -316,8 +318,8 @@ class ReconcilerTest {
         // an old poll that only finds the webhook delivered announces no progress a webhook would have
         reconciler.apply(
                 next(completedWithResult, c -> {
-                    c.webhookStatus = "delivered";
-                    c.updatedAt = completedWithResult.updatedAt().plusSeconds(1);
+                    c.set(WEBHOOK_STATUS, "delivered");
+                    c.set(UPDATED_AT, completedWithResult.updatedAt().plusSeconds(1));
                 }),
                 Source.POLL,
                 null);

@@ -1,7 +1,9 @@
 package io.callingboxgateway.testing;
 
+import static io.callingboxgateway.model.CallField.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -14,39 +16,18 @@ public final class CallSnapshots {
 
     public static CallSnapshot of(
             UUID id, String status, String resultStatus, JsonNode result, String webhookStatus, Instant updatedAt) {
-        return new CallSnapshot(
-                id,
-                null,
-                "+15551230001",
-                "+15551230002",
-                status,
-                "outbound",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                result,
-                resultStatus,
-                null,
-                "en",
-                null,
-                webhookStatus,
-                null,
-                T0.minusSeconds(30),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "reserved",
-                null,
-                null,
-                null,
-                null,
-                updatedAt,
-                null);
+        return CallBuilder.blank(id)
+                .set(TO_NUMBER, "+15551230001")
+                .set(FROM_NUMBER, "+15551230002")
+                .set(STATUS, status)
+                .set(DIRECTION, "outbound")
+                .set(RESULT, result)
+                .set(RESULT_STATUS, resultStatus)
+                .set(LANGUAGE, "en")
+                .set(WEBHOOK_STATUS, webhookStatus)
+                .set(CREATED_AT, T0.minusSeconds(30))
+                .set(RESERVATION_STATUS, "reserved")
+                .set(UPDATED_AT, updatedAt)
+                .build();
     }
 }

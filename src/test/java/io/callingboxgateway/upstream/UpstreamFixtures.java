@@ -1,8 +1,11 @@
 package io.callingboxgateway.upstream;
 
+import static io.callingboxgateway.model.CallField.*;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.testing.CallBuilder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
@@ -38,40 +41,32 @@ public final class UpstreamFixtures {
             Boolean confirmed) {
         boolean ended =
                 !List.of("queued", "initiated", "ringing", "in_progress").contains(status);
-        return new CallSnapshot(
-                id,
-                UUID.fromString("5b0f6a9e-2f43-4c8e-9d55-0a7f3c2b1e10"),
-                "+15550100200",
-                "+15550001111",
-                status,
-                "outbound",
-                answered == null ? null : "human",
-                "Riley",
-                "Confirm the appointment",
-                null,
-                null,
-                JsonNodeFactory.instance.objectNode().put("confirmed", "boolean"),
-                confirmed == null ? null : JsonNodeFactory.instance.objectNode().put("confirmed", confirmed),
-                resultStatus,
-                null,
-                "en",
-                null,
-                "delivered",
-                null,
-                created,
-                created.plusSeconds(2),
-                answered,
-                ended ? updated : null,
-                ended ? 95 : null,
-                null,
-                null,
-                "reserved",
-                null,
-                null,
-                null,
-                null,
-                updated,
-                null);
+        return CallBuilder.blank(id)
+                .set(AGENT_ID, UUID.fromString("5b0f6a9e-2f43-4c8e-9d55-0a7f3c2b1e10"))
+                .set(TO_NUMBER, "+15550100200")
+                .set(FROM_NUMBER, "+15550001111")
+                .set(STATUS, status)
+                .set(DIRECTION, "outbound")
+                .set(ANSWERED_BY, answered == null ? null : "human")
+                .set(PERSONA, "Riley")
+                .set(INSTRUCTIONS, "Confirm the appointment")
+                .set(RETURNS, JsonNodeFactory.instance.objectNode().put("confirmed", "boolean"))
+                .set(
+                        RESULT,
+                        confirmed == null
+                                ? null
+                                : JsonNodeFactory.instance.objectNode().put("confirmed", confirmed))
+                .set(RESULT_STATUS, resultStatus)
+                .set(LANGUAGE, "en")
+                .set(WEBHOOK_STATUS, "delivered")
+                .set(CREATED_AT, created)
+                .set(STARTED_AT, created.plusSeconds(2))
+                .set(ANSWERED_AT, answered)
+                .set(ENDED_AT, ended ? updated : null)
+                .set(DURATION_SECONDS, ended ? 95 : null)
+                .set(RESERVATION_STATUS, "reserved")
+                .set(UPDATED_AT, updated)
+                .build();
     }
 
     public static String json(ObjectMapper mapper, Object value) {

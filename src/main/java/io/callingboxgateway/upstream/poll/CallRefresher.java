@@ -1,7 +1,7 @@
 package io.callingboxgateway.upstream.poll;
 
-import io.callingboxgateway.calls.CallSnapshot;
 import io.callingboxgateway.database.CallRefusal;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;

@@ -1,5 +1,6 @@
 package io.callingboxgateway.upstream.poll;
 
+import io.callingboxgateway.model.CallStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -16,9 +17,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class RefreshSchedule {
 
-    /** SQL twin of {@code !CallLifecycle.isSettled}, the predicate of the call_unsettled_idx index. */
-    static final String UNSETTLED = """
-            (c.status NOT IN ('completed', 'no_answer', 'busy', 'canceled', 'failed')
+    /** SQL twin of {@code !CallLifecycle.isSettled}, the predicate of the call_unsettled_idx index (SettledPredicatesTest). */
+    static final String UNSETTLED = "(c.status NOT IN (" + CallStatus.TERMINAL_SQL_LIST + ")" + """
+
                OR (c.status = 'completed'
                    AND c.result_status IS DISTINCT FROM 'completed' AND c.result_status IS DISTINCT FROM 'failed'
                    AND c.answered_at IS NOT NULL AND c.answered_by IS DISTINCT FROM 'machine')

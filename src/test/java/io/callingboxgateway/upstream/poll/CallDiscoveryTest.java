@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callingboxgateway.calls.Call;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.reconcile.Call;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallingBoxWireMock;
@@ -95,7 +95,7 @@ class CallDiscoveryTest {
         assertStored(hourOld, twoDaysOld, almostMonthOld);
         assertNull(stored(monthOld.id()));
         assertNull(stored(older.id()));
-        assertEquals("poll", stored(hourOld.id()).firstSeenVia);
+        assertEquals("poll", stored(hourOld.id()).firstSeenVia());
         assertEquals(List.of("backfill"), eventSources());
         assertEquals(hourOld.createdAt(), lease.read().highWaterMark());
     }
@@ -117,8 +117,8 @@ class CallDiscoveryTest {
         assertEquals(3, report.read());
         assertEquals(1, report.applied());
         assertEquals(2, report.skipped());
-        assertEquals("completed", stored(second.id()).status);
-        assertEquals("completed", stored(second.id()).resultStatus);
+        assertEquals("completed", stored(second.id()).snapshot().status());
+        assertEquals("completed", stored(second.id()).snapshot().resultStatus());
         assertEquals(1, decisions(first.id()), "an unchanged call is not even handed to the reconciler");
         assertTrue(events() > eventsBefore);
         assertEquals(List.of("poll"), eventSources(second.id(), eventsBefore));
@@ -214,7 +214,7 @@ class CallDiscoveryTest {
         assertEquals(4, report.applied());
         assertEquals(2, report.invalid());
         assertStored(calls.get(0), calls.get(1), calls.get(4), calls.get(5));
-        assertNull(stored(calls.get(1).id()).agentId, "a value that does not fit is stored as unknown");
+        assertNull(stored(calls.get(1).id()).snapshot().agentId(), "a value that does not fit is stored as unknown");
         // ... and served as CallingBox sent it, beside the fields CallingBox added later (ADR 0056)
         io.restassured.RestAssured.given()
                 .get("/calls/{id}", calls.get(1).id())
@@ -284,7 +284,7 @@ class CallDiscoveryTest {
         for (CallSnapshot call : calls) {
             Call row = stored(call.id());
             assertNotNull(row, "call " + call.id() + " stored");
-            assertEquals(call.status(), row.status);
+            assertEquals(call.status(), row.snapshot().status());
         }
     }
 

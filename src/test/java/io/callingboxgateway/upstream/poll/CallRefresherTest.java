@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.callingboxgateway.calls.Call;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.reconcile.Call;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallingBoxWireMock;
@@ -88,9 +88,9 @@ class CallRefresherTest {
         assertEquals(1, report.changed());
         assertEquals(1, report.settled());
         Call call = stored(id);
-        assertEquals("completed", call.status);
-        assertEquals("completed", call.resultStatus);
-        assertEquals(true, call.result.get("confirmed").asBoolean());
+        assertEquals("completed", call.snapshot().status());
+        assertEquals("completed", call.snapshot().resultStatus());
+        assertEquals(true, call.snapshot().result().get("confirmed").asBoolean());
         assertEquals(List.of("poll"), sourcesAfterFirstEvent(id));
         assertNull(schedule(id), "a settled call leaves the refresh schedule");
     }
@@ -113,8 +113,8 @@ class CallRefresherTest {
         assertEquals(2, report.due());
         assertEquals(1, report.invalid());
         assertEquals(1, report.changed());
-        assertEquals("completed", stored(fine).status);
-        assertEquals("ringing", stored(broken).status);
+        assertEquals("completed", stored(fine).snapshot().status());
+        assertEquals("ringing", stored(broken).snapshot().status());
         Instant next = Db.instant(schedule(broken)[0]);
         assertTrue(next.isAfter(now), "set aside, not first in line: due again at " + next);
         assertEquals(0, refresher.refreshDue(now).due());
@@ -182,7 +182,7 @@ class CallRefresherTest {
         assertEquals(0, requestsFor(done));
         assertEquals(0, requestsFor(unanswered));
         assertEquals(1, requestsFor(awaitingResult));
-        assertEquals("completed", stored(awaitingResult).resultStatus);
+        assertEquals("completed", stored(awaitingResult).snapshot().resultStatus());
     }
 
     @Test
@@ -206,7 +206,7 @@ class CallRefresherTest {
 
         assertEquals(1, report.due());
         assertEquals(1, report.settled());
-        assertEquals("delivered", stored(completed).webhookStatus);
+        assertEquals("delivered", stored(completed).snapshot().webhookStatus());
         assertEquals(0, requestsFor(unanswered));
         assertNull(schedule(completed), "settled once its inline webhook is delivered");
     }

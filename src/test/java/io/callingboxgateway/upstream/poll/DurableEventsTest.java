@@ -8,7 +8,7 @@ import static io.callingboxgateway.upstream.UpstreamFixtures.inProgress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callingboxgateway.calls.CallSnapshot;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.testing.CallingBoxWireMock;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.SignedWebhook;

@@ -1,20 +1,19 @@
-package io.callingboxgateway.calls;
+package io.callingboxgateway.model;
 
 import java.util.Set;
 
 /** What CallingBox's documented statuses mean for the life of a call. */
 public final class CallLifecycle {
 
-    private static final Set<String> TERMINAL_STATUSES = Set.of("completed", "no_answer", "busy", "canceled", "failed");
     private static final Set<String> FINAL_RESULT_STATUSES = Set.of("completed", "failed");
 
     private CallLifecycle() {}
 
-    // Set.of(...).contains(null) throws: CallingBox may leave any of these fields out.
     public static boolean isTerminal(String status) {
-        return status != null && TERMINAL_STATUSES.contains(status);
+        return CallStatus.isTerminal(status);
     }
 
+    // Set.of(...).contains(null) throws: CallingBox may leave the field out.
     public static boolean isFinalResult(String resultStatus) {
         return resultStatus != null && FINAL_RESULT_STATUSES.contains(resultStatus);
     }
@@ -31,13 +30,16 @@ public final class CallLifecycle {
         if (!isTerminal(call.status())) {
             return true;
         }
-        return "completed".equals(call.status()) && call.answeredAt() != null && !"machine".equals(call.answeredBy());
+        return CallStatus.COMPLETED.wireName().equals(call.status())
+                && call.answeredAt() != null
+                && !"machine".equals(call.answeredBy());
     }
 
     /**
-     * Whether CallingBox may still change the call in a way consumers care about: it has not ended, or
-     * it ended after a conversation and its result is not in yet, or its inline webhook is still
-     * pending.
+     * Whether CallingBox will change the call no more in a way consumers care about: it has ended, its
+     * result is in or will never come, and no inline webhook is pending. Its negation is the refresh
+     * schedule's {@code UNSETTLED} and the {@code call_unsettled_idx} predicate in SQL; a test holds the
+     * three to the same answers over generated calls.
      */
     public static boolean isSettled(CallSnapshot call) {
         return isTerminal(call.status())
@@ -51,6 +53,8 @@ public final class CallLifecycle {
      * says so. Any other call keeps it pending forever.
      */
     private static boolean inlineWebhookPending(CallSnapshot call) {
-        return call.webhookUrl() != null && "completed".equals(call.status()) && "pending".equals(call.webhookStatus());
+        return call.webhookUrl() != null
+                && CallStatus.COMPLETED.wireName().equals(call.status())
+                && "pending".equals(call.webhookStatus());
     }
 }

@@ -1,4 +1,4 @@
-package io.callingboxgateway.calls;
+package io.callingboxgateway.model;
 
 import java.util.List;
 
@@ -8,8 +8,7 @@ import java.util.List;
  */
 public final class CallingBoxValues {
 
-    public static final List<String> STATUSES = List.of(
-            "queued", "initiated", "ringing", "in_progress", "completed", "no_answer", "busy", "canceled", "failed");
+    public static final List<String> STATUSES = CallStatus.WIRE_NAMES;
     public static final List<String> DIRECTIONS = List.of("outbound", "inbound");
     public static final List<String> RESULT_STATUSES = List.of("pending", "completed", "failed");
     public static final List<String> WEBHOOK_STATUSES = List.of("none", "pending", "delivered", "failed");

@@ -1,11 +1,14 @@
-package io.callingboxgateway.reconcile;
+package io.callingboxgateway.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.callingboxgateway.calls.CallSnapshot;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -15,7 +18,7 @@ import java.util.function.Function;
  * The fields of the CallingBox call object, each in the group whose snapshot decides its value. The
  * result and webhook fields are decided apart from the rest because they progress on axes of their own.
  */
-enum CallField {
+public enum CallField {
     ID("id", CallSnapshot::id, Group.MAIN),
     AGENT_ID("agent_id", CallSnapshot::agentId, Group.MAIN),
     TO_NUMBER("to_number", CallSnapshot::toNumber, Group.MAIN),
@@ -49,14 +52,14 @@ enum CallField {
     METADATA("metadata", CallSnapshot::metadata, Group.MAIN),
     UPDATED_AT("updated_at", CallSnapshot::updatedAt, Group.MAIN);
 
-    enum Group {
+    public enum Group {
         MAIN,
         RESULT,
         WEBHOOK
     }
 
-    final String wireName;
-    final Group group;
+    private final String wireName;
+    private final Group group;
     private final Function<CallSnapshot, Object> getter;
 
     CallField(String wireName, Function<CallSnapshot, Object> getter, Group group) {
@@ -65,16 +68,82 @@ enum CallField {
         this.group = group;
     }
 
-    Object of(CallSnapshot snapshot) {
+    /** The field's name on the wire and in the event log, as CallingBox spells it. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The group whose winning snapshot decides this field in a merge. */
+    public Group group() {
+        return group;
+    }
+
+    public Object of(CallSnapshot snapshot) {
         return getter.apply(snapshot);
     }
 
+    /** The snapshot's canonical constructor: every field in this list's order, then {@code raw}. */
+    private static final Constructor<CallSnapshot> CONSTRUCTOR = canonicalConstructor();
+
+    /**
+     * A snapshot with each field's value taken from {@code value}, and {@code raw} as the object
+     * received: the one way to build a snapshot field by field, so a merge, a copy or a test builder
+     * never spells the fields again.
+     */
+    public static CallSnapshot assemble(Function<CallField, Object> value, JsonNode raw) {
+        CallField[] fields = values();
+        Object[] arguments = new Object[fields.length + 1];
+        for (CallField field : fields) {
+            arguments[field.ordinal()] = value.apply(field);
+        }
+        arguments[fields.length] = raw;
+        try {
+            return CONSTRUCTOR.newInstance(arguments);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a call snapshot", e);
+        }
+    }
+
+    /** The Java type of the field's value, as the snapshot declares it. */
+    public Class<?> type() {
+        return CallSnapshot.class.getRecordComponents()[ordinal()].getType();
+    }
+
+    /**
+     * Checked once, when the class loads: this list and the record's components must name the same
+     * fields in the same order (wire name = component name in snake_case), the last component being
+     * {@code raw}; a field added to one and not the other fails at startup, not in a merge.
+     */
+    private static Constructor<CallSnapshot> canonicalConstructor() {
+        RecordComponent[] components = CallSnapshot.class.getRecordComponents();
+        CallField[] fields = values();
+        if (components.length != fields.length + 1
+                || !components[fields.length].getName().equals("raw")) {
+            throw new IllegalStateException("CallField and CallSnapshot list different fields");
+        }
+        for (CallField field : fields) {
+            String component = components[field.ordinal()].getName();
+            String snake = component.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+            if (!snake.equals(field.wireName)) {
+                throw new IllegalStateException("CallField " + field + " stands where CallSnapshot has " + component);
+            }
+        }
+        try {
+            return CallSnapshot.class.getDeclaredConstructor(
+                    Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether two snapshots agree on every field, whatever objects they were read from. */
-    static boolean sameValues(CallSnapshot a, CallSnapshot b) {
+    public static boolean sameValues(CallSnapshot a, CallSnapshot b) {
         return Arrays.stream(values()).allMatch(f -> Objects.equals(f.of(a), f.of(b)));
     }
 
-    static List<CallField> in(Group group) {
+    public static List<CallField> in(Group group) {
         return Arrays.stream(values()).filter(f -> f.group == group).toList();
     }
 
@@ -84,11 +153,11 @@ enum CallField {
      * different texts, or a tie would be left to arrival order: so texts and keys are quoted as JSON
      * strings, and only a missing value reads as a bare null.
      */
-    static String canonical(CallSnapshot snapshot, Group group) {
+    public static String canonical(CallSnapshot snapshot, Group group) {
         StringBuilder text = new StringBuilder();
         for (CallField field : in(group)) {
             Object value = field.of(snapshot);
-            text.append(field.wireName).append('=');
+            text.append(field.wireName()).append('=');
             text.append(value instanceof JsonNode node ? canonical(node) : scalar(value));
             text.append('\u0000');
         }

@@ -1,4 +1,4 @@
-package io.callingboxgateway.calls;
+package io.callingboxgateway.model;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

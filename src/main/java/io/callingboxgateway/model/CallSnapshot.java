@@ -1,4 +1,4 @@
-package io.callingboxgateway.calls;
+package io.callingboxgateway.model;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -9,12 +9,17 @@ import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import jakarta.persistence.Embeddable;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
+import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * The CallingBox call object, field for field as CallingBox documents it (snake_case on the wire): what
@@ -28,8 +33,13 @@ import java.util.UUID;
  * /v1/calls/{id}} alike): the gateway refuses unknown fields only in its own callers' request bodies.
  * They survive in {@link #raw()}, the call object exactly as received, which {@link #read} keeps
  * beside the bound fields and the call view serves (docs/decisions/0056-tolerant-call-binding.md).
+ *
+ * <p>It is also the upstream half of the stored call, embedded column for column: the fields are
+ * spelled here once, and {@link CallField} lists them for whatever must go through all of them
+ * (docs/decisions/0061-one-call-model.md).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@Embeddable
 public record CallSnapshot(
         UUID id,
         @JsonDeserialize(using = Lenient.Uuid.class) UUID agentId,
@@ -41,9 +51,9 @@ public record CallSnapshot(
         @JsonDeserialize(using = Lenient.Text.class) String persona,
         @JsonDeserialize(using = Lenient.Text.class) String instructions,
         @JsonDeserialize(using = Lenient.Text.class) String prompt,
-        JsonNode context,
-        JsonNode returns,
-        JsonNode result,
+        @JdbcTypeCode(SqlTypes.JSON) JsonNode context,
+        @JdbcTypeCode(SqlTypes.JSON) JsonNode returns,
+        @JdbcTypeCode(SqlTypes.JSON) JsonNode result,
         @JsonDeserialize(using = Lenient.Text.class) String resultStatus,
         @JsonDeserialize(using = Lenient.Text.class) String resultError,
         @JsonDeserialize(using = Lenient.Text.class) String language,
@@ -61,10 +71,15 @@ public record CallSnapshot(
         @JsonDeserialize(using = Lenient.Text.class) String errorCode,
         @JsonDeserialize(using = Lenient.Text.class) String errorMessage,
         @JsonDeserialize(using = Lenient.Text.class) String hangupCause,
-        JsonNode metadata,
+        @JdbcTypeCode(SqlTypes.JSON) JsonNode metadata,
         Instant updatedAt,
 
-        @JsonIgnore @JacksonInject(value = RECEIVED, useInput = OptBoolean.FALSE, optional = OptBoolean.TRUE)
+        // Never changed in place, only replaced: Hibernate need not deep-copy it on every load for dirty
+        // checking, which would double the cost of reading it on the /calls list
+        @JsonIgnore
+        @JacksonInject(value = RECEIVED, useInput = OptBoolean.FALSE, optional = OptBoolean.TRUE)
+        @JdbcTypeCode(SqlTypes.JSON)
+        @Mutability(Immutability.class)
         JsonNode raw) {
 
     /** The name under which a reader is handed the object a call is bound from (see {@link #asReceived}). */
@@ -116,39 +131,14 @@ public record CallSnapshot(
      * and dates beyond the range of timestamptz (4714 BC to 294276 AD), which a Java Instant holds.
      */
     public String unstorableField() {
-        Object[] values = {
-            toNumber,
-            fromNumber,
-            status,
-            direction,
-            answeredBy,
-            persona,
-            instructions,
-            prompt,
-            context,
-            returns,
-            result,
-            resultStatus,
-            resultError,
-            language,
-            webhookUrl,
-            webhookStatus,
-            webhookError,
-            reservationStatus,
-            errorCode,
-            errorMessage,
-            hangupCause,
-            metadata
-        };
-        for (int i = 0; i < values.length; i++) {
-            if (holdsNul(values[i])) {
-                return TEXT_FIELDS[i] + " holds a NUL character (\\u0000)";
+        for (CallField field : CallField.values()) {
+            if (holdsNul(field.of(this))) {
+                return field.wireName() + " holds a NUL character (\\u0000)";
             }
         }
-        Instant[] times = {createdAt, startedAt, answeredAt, endedAt, updatedAt};
-        for (int i = 0; i < times.length; i++) {
-            if (times[i] != null && !isStorable(times[i])) {
-                return TIME_FIELDS[i] + " lies outside the dates PostgreSQL stores (4714 BC to 294276 AD)";
+        for (CallField field : CallField.values()) {
+            if (field.of(this) instanceof Instant time && !isStorable(time)) {
+                return field.wireName() + " lies outside the dates PostgreSQL stores (4714 BC to 294276 AD)";
             }
         }
         return null;
@@ -161,16 +151,6 @@ public record CallSnapshot(
 
     private static final Instant EARLIEST_STORABLE = Instant.parse("-4713-11-24T00:00:00Z");
     private static final Instant LATEST_STORABLE = Instant.parse("+294276-12-31T23:59:59.999999Z");
-
-    /** The wire names of the timestamps {@link #unstorableField()} checks, in its order. */
-    private static final String[] TIME_FIELDS = {"created_at", "started_at", "answered_at", "ended_at", "updated_at"};
-
-    /** The wire names of the texts {@link #unstorableField()} checks, in its order. */
-    private static final String[] TEXT_FIELDS = {
-        "to_number", "from_number", "status", "direction", "answered_by", "persona", "instructions", "prompt",
-        "context", "returns", "result", "result_status", "result_error", "language", "webhook_url", "webhook_status",
-        "webhook_error", "reservation_status", "error_code", "error_message", "hangup_cause", "metadata"
-    };
 
     private static boolean holdsNul(Object value) {
         if (value instanceof String text) {

@@ -1,0 +1,122 @@
+package io.callingboxgateway.reconcile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.callingboxgateway.calls.CallView;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.reconcile.CallMerge.Change;
+import io.callingboxgateway.reconcile.CallMerge.Result;
+import io.callingboxgateway.tracing.TraceParents;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes what the reconciler decided: a merge's events into {@code call_event} and every judged
+ * snapshot into {@code call_decision}, in the reconciler's transaction and under its per-call lock.
+ */
+@ApplicationScoped
+class EventLogWriter {
+
+    /** One judged snapshot, as the decision log records it. */
+    record Decision(CallSnapshot snapshot, Source source, UUID upstreamEventId, Result result, Instant now) {}
+
+    private final EntityManager em;
+    private final ObjectMapper json;
+    private final Event<EventsAppended> appended;
+
+    EventLogWriter(EntityManager em, ObjectMapper json, Event<EventsAppended> appended) {
+        this.em = em;
+        this.json = json;
+        this.appended = appended;
+    }
+
+    /**
+     * Writes the call, then its events and the decision in one statement: a single round trip takes
+     * the commit-ordered ids from the event sequence row, inserts every event and logs the decision.
+     */
+    void writeEvents(Call call, Decision decision, boolean missed) {
+        Map<String, Map<String, Change>> byType = MergeEvents.of(decision.result());
+        int seqBefore = call.reserveEventSeqs(byType.size());
+        em.flush();
+        ArrayNode events = json.createArrayNode();
+        byType.forEach((type, changes) -> events.addObject().put("type", type).set("changes", changesJson(changes)));
+        long firstId = ((Number) withDecision(decision, em.createNativeQuery("""
+                                with seq as (
+                                    update event_sequence set last_id = last_id + :n returning last_id - :n as before),
+                                events as (
+                                    insert into call_event (id, call_id, call_seq, type, source, upstream_event_id,
+                                        missed_webhook, status_conflict, changes, call, occurred_at, traceparent)
+                                    select seq.before + e.ord, :callId, :seqBefore + e.ord, e.event ->> 'type',
+                                        :source, :eventId, :missed, :conflict, e.event -> 'changes',
+                                        cast(:call as jsonb), :now, cast(:traceparent as text)
+                                    from seq, jsonb_array_elements(cast(:events as jsonb)) with ordinality e (event, ord))
+                                insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
+                                    snapshot_status, snapshot_updated_at, first_event_id, decided_at)
+                                select :callId, :source, :eventId, :outcome, cast(:fields as text[]), :status,
+                                    :updatedAt, seq.before + 1, :now
+                                from seq
+                                returning first_event_id
+                                """))
+                        .setParameter("n", byType.size())
+                        .setParameter("seqBefore", seqBefore)
+                        .setParameter("missed", missed)
+                        .setParameter("conflict", decision.result().statusConflict())
+                        .setParameter("events", write(events))
+                        // Serialised once, written as jsonb by the database: no tree, no entity, for the hot path.
+                        .setParameter("call", write(CallView.of(call)))
+                        // The reconcile span, so the push that delivers these events continues its trace.
+                        .setParameter("traceparent", TraceParents.current())
+                        .getSingleResult())
+                .longValue();
+        // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events are readable.
+        appended.fire(new EventsAppended(firstId + byType.size() - 1));
+    }
+
+    /** A snapshot that changed nothing is logged all the same, with its outcome. */
+    void recordDecision(Decision decision) {
+        withDecision(decision, em.createNativeQuery("""
+                        insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
+                            snapshot_status, snapshot_updated_at, first_event_id, decided_at)
+                        values (:callId, :source, :eventId, :outcome, cast(:fields as text[]), :status, :updatedAt,
+                            null, :now)
+                        """)).executeUpdate();
+    }
+
+    /** Binds the decision log's values, named alike in both statements that write it. */
+    private static Query withDecision(Decision decision, Query statement) {
+        return statement
+                .setParameter("callId", decision.snapshot().id())
+                .setParameter("source", decision.source().wireName())
+                .setParameter("eventId", decision.upstreamEventId())
+                .setParameter("outcome", decision.result().outcome().wireName())
+                .setParameter("fields", MergeEvents.changedFields(decision.result()))
+                .setParameter("status", decision.snapshot().status())
+                .setParameter("updatedAt", decision.snapshot().updatedAt())
+                .setParameter("now", decision.now());
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write an event as JSON", e);
+        }
+    }
+
+    private ObjectNode changesJson(Map<String, Change> changes) {
+        ObjectNode node = json.createObjectNode();
+        changes.forEach((field, change) -> {
+            ObjectNode beforeAfter = node.putObject(field);
+            beforeAfter.set("before", json.valueToTree(change.before()));
+            beforeAfter.set("after", json.valueToTree(change.after()));
+        });
+        return node;
+    }
+}
