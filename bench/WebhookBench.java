@@ -33,13 +33,21 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <pre>
  * java bench/WebhookBench.java throughput BASE_URL SECRET SECONDS CLIENTS
+ * java bench/WebhookBench.java rate BASE_URL SECRET SECONDS RATE_PER_SECOND [CONNECTIONS]
  * java bench/WebhookBench.java sse-latency BASE_URL SECRET SECONDS RATE_PER_SECOND
+ * java bench/WebhookBench.java consumers BASE_URL SECRET SECONDS RATE_PER_SECOND
+ * java bench/WebhookBench.java count BASE_URL SECRET WEBHOOKS CLIENTS
  * </pre>
  *
  * throughput: CLIENTS threads send signed webhooks back to back (each a new call, then a status
- * change of it), prints requests/s and latency percentiles. sse-latency: follows /events/stream and
- * sends webhooks at a fixed rate; prints the time from "webhook answered 2xx" to "its event arrived
- * on the stream", p50 and p99.
+ * change of it), prints requests/s and latency percentiles. rate: webhooks at a constant rate over
+ * CONNECTIONS (16) keep-alive connections, latency measured from each request's intended send time,
+ * so a stall delays the requests behind it and shows in the percentiles instead of slowing the
+ * client down (no coordinated omission). sse-latency: follows /events/stream and sends webhooks at a
+ * fixed rate; prints the time from "webhook answered 2xx" to "its event arrived on the stream", p50
+ * and p99. consumers: the same, and also through a push subscription to a receiver on a loopback
+ * port (the gateway must allow 127.0.0.1 in GATEWAY_SUBSCRIPTION_ALLOWED_HOSTS). BENCH_API_KEY, when
+ * set, is sent as the bearer credential to /events and /subscriptions.
  */
 public class WebhookBench {
 
@@ -52,7 +60,9 @@ public class WebhookBench {
         WebhookBench bench = new WebhookBench(base, secret);
         switch (mode) {
             case "throughput" -> bench.throughput(seconds, n);
-            case "sse-latency" -> bench.sseLatency(seconds, n);
+            case "rate" -> bench.rate(seconds, n, args.length > 5 ? Integer.parseInt(args[5]) : 16);
+            case "sse-latency" -> bench.sseLatency(seconds, n, false);
+            case "consumers" -> bench.sseLatency(seconds, n, true);
             case "count" -> bench.count(seconds, n); // here args[3] is the number of webhooks
             default -> throw new IllegalArgumentException(mode);
         }
@@ -60,6 +70,7 @@ public class WebhookBench {
 
     private final String base;
     private final byte[] key;
+    private final String apiKey = System.getenv().getOrDefault("BENCH_API_KEY", "");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     WebhookBench(String base, String secret) {
@@ -119,13 +130,44 @@ public class WebhookBench {
                 total / 2 * 2, (System.nanoTime() - start) / 1e9, failures.get());
     }
 
-    void sseLatency(int seconds, int rate) throws Exception {
+    /** Constant rate; each latency runs from the request's intended send time to its answer. */
+    void rate(int seconds, int rate, int connections) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(connections);
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong failures = new AtomicLong();
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        int total = seconds * rate;
+        for (int i = 0; i < total; i++) {
+            long intended = start + i * interval;
+            long wait = intended - System.nanoTime();
+            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+            senders.submit(() -> {
+                if (send(UUID.randomUUID(), "queued") / 100 != 2) failures.incrementAndGet();
+                latencies.add(System.nanoTime() - intended);
+                return null;
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(seconds + 120L, TimeUnit.SECONDS);
+        double achieved = latencies.size() / ((System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                "rate: %d webhooks at %d/s intended (%.1f/s achieved) over %d connections, failures %d,"
+                        + " from intended send: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                latencies.size(), rate, achieved, connections, failures.get(), percentile(latencies, 50),
+                percentile(latencies, 99), percentile(latencies, 100));
+    }
+
+    void sseLatency(int seconds, int rate, boolean push) throws Exception {
         String head = headCursor();
         Map<String, Long> answeredAt = new ConcurrentHashMap<>();
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        Map<String, Long> pushedAt = new ConcurrentHashMap<>();
         AtomicBoolean streaming = new AtomicBoolean(true);
         Pattern callId = Pattern.compile("\"call_id\":\"([0-9a-f-]{36})\"");
-        HttpRequest streamRequest = HttpRequest.newBuilder(URI.create(base + "/events/stream?type=call.created&after=" + head)).build();
+        HttpRequest streamRequest = authorized(
+                        URI.create(base + "/events/stream?type=call.created&after=" + head))
+                .build();
         Thread follower = new Thread(() -> {
             try {
                 http.send(streamRequest, HttpResponse.BodyHandlers.ofLines()).body()
@@ -142,6 +184,7 @@ public class WebhookBench {
         });
         follower.setDaemon(true);
         follower.start();
+        PushReceiver receiver = push ? new PushReceiver(callId, pushedAt) : null;
         Thread.sleep(500); // let the stream connect before the first webhook
 
         ExecutorService senders = Executors.newFixedThreadPool(16);
@@ -161,27 +204,93 @@ public class WebhookBench {
         senders.shutdown();
         senders.awaitTermination(60, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (seenAt.size() < answeredAt.size() && System.nanoTime() < deadline) Thread.sleep(50);
+        while ((seenAt.size() < answeredAt.size() || push && pushedAt.size() < answeredAt.size())
+                && System.nanoTime() < deadline) Thread.sleep(50);
         streaming.set(false);
+        if (receiver != null) receiver.close();
 
-        List<Long> latencies = new ArrayList<>();
-        answeredAt.forEach((id, answered) -> {
-            Long seen = seenAt.get(id);
-            if (seen != null) latencies.add(Math.max(0, seen - answered));
-        });
+        List<Long> latencies = since(answeredAt, seenAt);
         System.out.printf(
                 "sse: %d webhooks at %d/s, %d seen on the stream, answered->streamed p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 answeredAt.size(), rate, latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
                 percentile(latencies, 100));
+        if (push) {
+            List<Long> pushed = since(answeredAt, pushedAt);
+            System.out.printf(
+                    "push: %d webhooks at %d/s, %d pushed, answered->pushed p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    answeredAt.size(), rate, pushed.size(), percentile(pushed, 50), percentile(pushed, 99),
+                    percentile(pushed, 100));
+        }
     }
 
-    /** Walks the feed to its end, so the stream starts at "now" (the bench database is fresh). */
+    private static List<Long> since(Map<String, Long> answeredAt, Map<String, Long> arrivedAt) {
+        List<Long> latencies = new ArrayList<>();
+        answeredAt.forEach((id, answered) -> {
+            Long arrived = arrivedAt.get(id);
+            if (arrived != null) latencies.add(Math.max(0, arrived - answered));
+        });
+        return latencies;
+    }
+
+    /**
+     * A subscriber on a loopback port, subscribed to call.created for the length of one run: notes
+     * when each call's event arrives and answers 204. The subscription is deleted on close.
+     */
+    final class PushReceiver implements AutoCloseable {
+        private final com.sun.net.httpserver.HttpServer server;
+        private final String subscription;
+
+        PushReceiver(Pattern callId, Map<String, Long> pushedAt) throws Exception {
+            server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 64);
+            server.setExecutor(Executors.newFixedThreadPool(4));
+            server.createContext("/push", exchange -> {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                Matcher m = callId.matcher(body);
+                long now = System.nanoTime();
+                while (m.find()) pushedAt.putIfAbsent(m.group(1), now);
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/push";
+            HttpResponse<String> created = http.send(
+                    authorized(URI.create(base + "/subscriptions"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url
+                                    + "\",\"event_types\":[\"call.created\"],\"description\":\"bench\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
+            if (created.statusCode() != 201 || !id.find()) {
+                server.stop(0);
+                throw new IllegalStateException("subscription refused: " + created.statusCode() + " " + created.body());
+            }
+            subscription = id.group(1);
+        }
+
+        @Override
+        public void close() throws Exception {
+            http.send(
+                    authorized(URI.create(base + "/subscriptions/" + subscription)).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+
+    private HttpRequest.Builder authorized(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        return apiKey.isEmpty() ? request : request.header("Authorization", "Bearer " + apiKey);
+    }
+
+    /** Walks the feed to its end, so the stream starts at "now". */
     private String headCursor() throws Exception {
         Pattern nextCursor = Pattern.compile("\"next_cursor\":\"(\\d+)\"");
         String query = "";
         while (true) {
             String page = http.send(
-                            HttpRequest.newBuilder(URI.create(base + "/events?limit=500" + query)).build(),
+                            authorized(URI.create(base + "/events?limit=500" + query)).build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
             Matcher next = nextCursor.matcher(page);
