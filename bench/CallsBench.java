@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * (200) to the first row of page DEPTH of size LIMIT for every depth, keeping each next_cursor; a
  * short page on the way means the view is too small and ends the run. Then, ROUNDS times, it times
  * REQUESTS pages of every depth (after a tenth as many as warm-up), interleaved in a rotating order
- * so that machine noise hits all depths alike, and prints one line per round and depth:
+ * so that machine noise hits all depths alike. It prints the first call of every depth's page (for a
+ * check against SQL OFFSET), then one line per round and depth:
  * {@code calls: view=... round=R depth=D p50_ms=... p99_ms=...}. BENCH_API_KEY, when set, is sent as
  * the bearer credential.
  */
@@ -34,6 +35,7 @@ public class CallsBench {
 
     private static final int WALK_PAGE = 200;
     private static final Pattern NEXT_CURSOR = Pattern.compile("\"next_cursor\":\"([^\"]+)\"");
+    private static final Pattern FIRST_ID = Pattern.compile("\\{\"id\":\"([0-9a-f-]{36})\"");
     private static final String ROW_END = "\"reconciliation\":{";
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -66,6 +68,10 @@ public class CallsBench {
     void run(String filters, int limit, int[] depths, int requests, int rounds) throws Exception {
         String view = filters.isEmpty() ? "all" : filters;
         Map<Integer, String> pages = walk(filters, limit, depths);
+        for (var page : pages.entrySet()) {
+            Matcher first = FIRST_ID.matcher(get(page.getValue()).body);
+            System.out.printf("calls: view=%s depth=%d first_id=%s%n", view, page.getKey(), first.find() ? first.group(1) : "none");
+        }
         List<Integer> order = new ArrayList<>(pages.keySet());
         for (int round = 1; round <= rounds; round++) {
             Map<Integer, List<Long>> times = new LinkedHashMap<>();
