@@ -33,13 +33,21 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <pre>
  * java bench/WebhookBench.java throughput BASE_URL SECRET SECONDS CLIENTS
+ * java bench/WebhookBench.java rate BASE_URL SECRET SECONDS RATE_PER_SECOND [CONNECTIONS]
  * java bench/WebhookBench.java sse-latency BASE_URL SECRET SECONDS RATE_PER_SECOND
+ * java bench/WebhookBench.java consumers BASE_URL SECRET SECONDS RATE_PER_SECOND
+ * java bench/WebhookBench.java count BASE_URL SECRET WEBHOOKS CLIENTS
  * </pre>
  *
  * throughput: CLIENTS threads send signed webhooks back to back (each a new call, then a status
- * change of it), prints requests/s and latency percentiles. sse-latency: follows /events/stream and
- * sends webhooks at a fixed rate; prints the time from "webhook answered 2xx" to "its event arrived
- * on the stream", p50 and p99.
+ * change of it), prints requests/s and latency percentiles. rate: webhooks at a constant rate over
+ * CONNECTIONS (16) keep-alive connections, latency measured from each request's intended send time,
+ * so a stall delays the requests behind it and shows in the percentiles instead of slowing the
+ * client down (no coordinated omission). sse-latency: follows /events/stream and sends webhooks at a
+ * fixed rate; prints the time from "webhook answered 2xx" to "its event arrived on the stream", p50
+ * and p99. consumers: the same, and also through a push subscription to a receiver on a loopback
+ * port (the gateway must allow 127.0.0.1 in GATEWAY_SUBSCRIPTION_ALLOWED_HOSTS). BENCH_API_KEY, when
+ * set, is sent as the bearer credential to /events and /subscriptions.
  */
 public class WebhookBench {
 
@@ -52,7 +60,9 @@ public class WebhookBench {
         WebhookBench bench = new WebhookBench(base, secret);
         switch (mode) {
             case "throughput" -> bench.throughput(seconds, n);
-            case "sse-latency" -> bench.sseLatency(seconds, n);
+            case "rate" -> bench.rate(seconds, n, args.length > 5 ? Integer.parseInt(args[5]) : 16);
+            case "sse-latency" -> bench.sseLatency(seconds, n, false);
+            case "consumers" -> bench.sseLatency(seconds, n, true);
             case "count" -> bench.count(seconds, n); // here args[3] is the number of webhooks
             default -> throw new IllegalArgumentException(mode);
         }
@@ -60,6 +70,7 @@ public class WebhookBench {
 
     private final String base;
     private final byte[] key;
+    private final String apiKey = System.getenv().getOrDefault("BENCH_API_KEY", "");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     WebhookBench(String base, String secret) {
@@ -89,9 +100,11 @@ public class WebhookBench {
         }
         pool.shutdown();
         pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+        // the last pairs finish after the window: divide by the time they took, not by the window
+        double elapsed = (System.nanoTime() - (end - TimeUnit.SECONDS.toNanos(seconds))) / 1e9;
         System.out.printf(
-                "webhooks: %d in %d s = %.1f/s, failures %d, p50 %.2f ms, p99 %.2f ms%n",
-                latencies.size(), seconds, latencies.size() / (double) seconds, failures.get(),
+                "webhooks: %d in %.1f s = %.1f/s, failures %d, p50 %.2f ms, p99 %.2f ms%n",
+                latencies.size(), elapsed, latencies.size() / elapsed, failures.get(),
                 percentile(latencies, 50), percentile(latencies, 99));
     }
 
@@ -119,13 +132,52 @@ public class WebhookBench {
                 total / 2 * 2, (System.nanoTime() - start) / 1e9, failures.get());
     }
 
-    void sseLatency(int seconds, int rate) throws Exception {
+    /** Constant rate; each latency runs from the request's intended send time to its answer. */
+    void rate(int seconds, int rate, int connections) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(connections);
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong failures = new AtomicLong();
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        AtomicLong unsent = new AtomicLong();
+        long start = System.nanoTime();
+        long sendDeadline = start + TimeUnit.SECONDS.toNanos(seconds + GRACE_SECONDS);
+        int total = seconds * rate;
+        for (int i = 0; i < total; i++) {
+            long intended = start + i * interval;
+            long wait = intended - System.nanoTime();
+            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+            senders.submit(() -> {
+                // A request still queued at the deadline is not sent: its latency is at least the wait so far
+                if (System.nanoTime() > sendDeadline) unsent.incrementAndGet();
+                else if (send(UUID.randomUUID(), "queued") / 100 != 2) failures.incrementAndGet();
+                latencies.add(System.nanoTime() - intended);
+                return null;
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(seconds + GRACE_SECONDS + 60L, TimeUnit.SECONDS);
+        double achieved = (latencies.size() - unsent.get()) / ((System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                "rate: %d webhooks at %d/s intended (%.1f/s achieved) over %d connections, failures %d,"
+                        + " from intended send: p50 %.2f ms, p99 %.2f ms, max %.2f ms, unsent %d%s%n",
+                latencies.size(), rate, achieved, connections, failures.get(), percentile(latencies, 50),
+                percentile(latencies, 99), percentile(latencies, 100), unsent.get(),
+                unsent.get() == 0 ? "" : " (still queued " + GRACE_SECONDS + " s after the last was due: lower bounds)");
+    }
+
+    /** How long after the last intended send a queued request may still go out. */
+    private static final int GRACE_SECONDS = 10;
+
+    void sseLatency(int seconds, int rate, boolean push) throws Exception {
         String head = headCursor();
         Map<String, Long> answeredAt = new ConcurrentHashMap<>();
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        Map<String, Long> pushedAt = new ConcurrentHashMap<>();
         AtomicBoolean streaming = new AtomicBoolean(true);
         Pattern callId = Pattern.compile("\"call_id\":\"([0-9a-f-]{36})\"");
-        HttpRequest streamRequest = HttpRequest.newBuilder(URI.create(base + "/events/stream?type=call.created&after=" + head)).build();
+        HttpRequest streamRequest = authorized(
+                        URI.create(base + "/events/stream?type=call.created&after=" + head))
+                .build();
         Thread follower = new Thread(() -> {
             try {
                 http.send(streamRequest, HttpResponse.BodyHandlers.ofLines()).body()
@@ -142,46 +194,122 @@ public class WebhookBench {
         });
         follower.setDaemon(true);
         follower.start();
+        PushReceiver receiver = push ? new PushReceiver(callId, pushedAt) : null;
         Thread.sleep(500); // let the stream connect before the first webhook
 
         ExecutorService senders = Executors.newFixedThreadPool(16);
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
+        long sendDeadline = start + TimeUnit.SECONDS.toNanos(seconds + GRACE_SECONDS);
+        AtomicLong unsent = new AtomicLong();
         int total = seconds * rate;
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
             long wait = due - System.nanoTime();
             if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
             senders.submit(() -> {
+                if (System.nanoTime() > sendDeadline) {
+                    unsent.incrementAndGet(); // the gateway did not keep up; the output says how many
+                    return null;
+                }
                 UUID call = UUID.randomUUID();
                 if (send(call, "queued") / 100 == 2) answeredAt.put(call.toString(), System.nanoTime());
                 return null;
             });
         }
         senders.shutdown();
-        senders.awaitTermination(60, TimeUnit.SECONDS);
+        senders.awaitTermination(seconds + GRACE_SECONDS + 60L, TimeUnit.SECONDS);
+        if (unsent.get() > 0) {
+            System.out.printf("unsent: %d of %d webhooks still queued %d s after the last was due%n",
+                    unsent.get(), total, GRACE_SECONDS);
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (seenAt.size() < answeredAt.size() && System.nanoTime() < deadline) Thread.sleep(50);
+        while ((seenAt.size() < answeredAt.size() || push && pushedAt.size() < answeredAt.size())
+                && System.nanoTime() < deadline) Thread.sleep(50);
+        long waitEnd = System.nanoTime();
         streaming.set(false);
+        if (receiver != null) receiver.close();
 
-        List<Long> latencies = new ArrayList<>();
-        answeredAt.forEach((id, answered) -> {
-            Long seen = seenAt.get(id);
-            if (seen != null) latencies.add(Math.max(0, seen - answered));
-        });
-        System.out.printf(
-                "sse: %d webhooks at %d/s, %d seen on the stream, answered->streamed p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                answeredAt.size(), rate, latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
-                percentile(latencies, 100));
+        report("sse", "seen on the stream", rate, answeredAt, seenAt, waitEnd);
+        if (push) report("push", "pushed", rate, answeredAt, pushedAt, waitEnd);
     }
 
-    /** Walks the feed to its end, so the stream starts at "now" (the bench database is fresh). */
+    /**
+     * An event that never arrived counts as arriving when the wait gave up: its latency is a lower
+     * bound, but dropping it would make a path that loses or stalls events look fast.
+     */
+    private static void report(
+            String path, String arrived, int rate, Map<String, Long> answeredAt, Map<String, Long> arrivedAt, long waitEnd) {
+        List<Long> latencies = new ArrayList<>();
+        answeredAt.forEach((id, answered) ->
+                latencies.add(Math.max(0, arrivedAt.getOrDefault(id, waitEnd) - answered)));
+        long missing = answeredAt.keySet().stream().filter(id -> !arrivedAt.containsKey(id)).count();
+        System.out.printf(
+                "%s: %d webhooks at %d/s, %d %s, answered->%s p50 %.2f ms, p99 %.2f ms, max %.2f ms, missing %d%s%n",
+                path, answeredAt.size(), rate, answeredAt.size() - missing, arrived, path, percentile(latencies, 50),
+                percentile(latencies, 99), percentile(latencies, 100), missing,
+                missing == 0 ? "" : " (counted at the end of the 10 s wait: the percentiles are lower bounds)");
+    }
+
+    /**
+     * A subscriber on a loopback port, subscribed to call.created for the length of one run: notes
+     * when each call's event arrives and answers 204. The subscription is deleted on close.
+     */
+    final class PushReceiver implements AutoCloseable {
+        private final com.sun.net.httpserver.HttpServer server;
+        private final String subscription;
+
+        PushReceiver(Pattern callId, Map<String, Long> pushedAt) throws Exception {
+            server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 64);
+            server.setExecutor(Executors.newFixedThreadPool(4));
+            server.createContext("/push", exchange -> {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                Matcher m = callId.matcher(body);
+                long now = System.nanoTime();
+                while (m.find()) pushedAt.putIfAbsent(m.group(1), now);
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/push";
+            HttpResponse<String> created = http.send(
+                    authorized(URI.create(base + "/subscriptions"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url
+                                    + "\",\"event_types\":[\"call.created\"],\"description\":\"bench\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
+            if (created.statusCode() != 201 || !id.find()) {
+                server.stop(0);
+                throw new IllegalStateException("subscription refused: " + created.statusCode() + " " + created.body());
+            }
+            subscription = id.group(1);
+        }
+
+        @Override
+        public void close() throws Exception {
+            http.send(
+                    authorized(URI.create(base + "/subscriptions/" + subscription)).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+
+    private HttpRequest.Builder authorized(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        return apiKey.isEmpty() ? request : request.header("Authorization", "Bearer " + apiKey);
+    }
+
+    /** Walks the feed to its end, so the stream starts at "now". */
     private String headCursor() throws Exception {
         Pattern nextCursor = Pattern.compile("\"next_cursor\":\"(\\d+)\"");
         String query = "";
         while (true) {
             String page = http.send(
-                            HttpRequest.newBuilder(URI.create(base + "/events?limit=500" + query)).build(),
+                            authorized(URI.create(base + "/events?limit=500" + query)).build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
             Matcher next = nextCursor.matcher(page);

@@ -66,7 +66,8 @@ bench_recreate_db() {
 }
 
 # Starts the gateway on 127.0.0.1 with its upstream pointed at a closed loopback port, so nothing
-# leaves the machine; sets base_url. Arguments: extra VAR=VALUE environment.
+# leaves the machine, and BENCH_API_KEY (generated unless set) as its admin key; sets base_url.
+# Arguments: extra VAR=VALUE environment.
 bench_start_gateway() {
   local port=${BENCH_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   local management_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -74,7 +75,11 @@ bench_start_gateway() {
   # health and metrics are on the management interface, not on the API port
   management_url="http://127.0.0.1:$management_port"
   log "starting the gateway on $base_url (log: $work/gateway.log while it runs)"
+  # The internal paths need a credential: a fresh admin key, which the bench programs send as BENCH_API_KEY
+  [[ -n "${BENCH_API_KEY:-}" ]] || BENCH_API_KEY="gwk_bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  export BENCH_API_KEY
   local gateway_env=(
+    "GATEWAY_ADMIN_API_KEY=$BENCH_API_KEY"
     "QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://$PGHOST:$PGPORT/$BENCH_DB"
     "QUARKUS_DATASOURCE_USERNAME=$PGUSER"
     "QUARKUS_HTTP_HOST=127.0.0.1"
