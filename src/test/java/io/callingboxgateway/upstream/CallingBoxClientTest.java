@@ -226,7 +226,7 @@ class CallingBoxClientTest {
         callingBox.stubFor(post(urlPathEqualTo("/v1/webhook_deliveries/" + delivery + "/redeliver"))
                 .willReturn(okJson("{\"id\": \"" + delivery + "\", \"status\": \"pending\"}")));
 
-        List<WebhookDelivery> exhausted = client.exhaustedDeliveries(500);
+        List<WebhookDelivery> exhausted = client.exhaustedDeliveries(Optional.empty(), 500);
 
         assertEquals(1, exhausted.size());
         assertEquals(id, exhausted.get(0).callId());

@@ -1,5 +1,7 @@
 package io.callingboxgateway.subscriptions.delivery;
 
+import io.callingboxgateway.background.BackgroundThreads;
+import io.callingboxgateway.background.ReplicaIdentity;
 import io.callingboxgateway.events.EventTail;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,12 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,9 +36,15 @@ public class DeliveryWorker {
     private final DeliveryMetrics metrics;
     private final EventTail tail;
     private final SubscriptionConfig config;
+    private final BackgroundThreads threads;
     private final String owner;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong rounds = new AtomicLong();
+    /**
+     * Numbered from a random start, so a replica restarted under the same configured name never repeats
+     * a claim owner its former run may have left behind.
+     */
+    private final AtomicLong rounds = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 40));
+
     private final AtomicBoolean wakeArmed = new AtomicBoolean();
     private volatile long seenHead = -1;
     private volatile boolean anyEnabled = true;
@@ -51,24 +57,22 @@ public class DeliveryWorker {
             SubscriberDelivery delivery,
             DeliveryMetrics metrics,
             EventTail tail,
-            SubscriptionConfig config) {
+            SubscriptionConfig config,
+            BackgroundThreads threads,
+            ReplicaIdentity replica) {
         this.ledger = ledger;
         this.delivery = delivery;
         this.metrics = metrics;
         this.tail = tail;
         this.config = config;
-        this.owner = replicaName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.threads = threads;
+        this.owner = replica.id();
     }
 
     void start(@Observes StartupEvent event) {
-        if (config.lease().compareTo(config.attemptTimeout().multipliedBy(2)) <= 0) {
-            throw new IllegalStateException(
-                    "gateway.subscription.lease (%s) must exceed twice gateway.subscription".formatted(config.lease())
-                            + ".attempt-timeout (%s), so an attempt always ends while its lease holds"
-                                    .formatted(config.attemptTimeout()));
-        }
-        ticker = Executors.newSingleThreadScheduledExecutor(named("subscription-ticker"));
-        deliverers = Executors.newFixedThreadPool(config.concurrency(), named("subscription-delivery"));
+        requireLeaseOutlastsTwoAttempts(config);
+        ticker = threads.timer("subscription-ticker");
+        deliverers = threads.workers("subscription-delivery", config.concurrency());
         long every = config.pollInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
         ticker.scheduleWithFixedDelay(this::housekeeping, 0, HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -90,6 +94,19 @@ public class DeliveryWorker {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The one rule across delivery settings (each setting's own range is checked by the configuration):
+     * an attempt always ends while its lease holds, renewals included.
+     */
+    static void requireLeaseOutlastsTwoAttempts(SubscriptionConfig config) {
+        if (config.lease().compareTo(config.attemptTimeout().multipliedBy(2)) <= 0) {
+            throw new IllegalStateException(
+                    "gateway.subscription.lease (%s) must exceed twice gateway.subscription".formatted(config.lease())
+                            + ".attempt-timeout (%s), so an attempt always ends while its lease holds"
+                                    .formatted(config.attemptTimeout()));
         }
     }
 
@@ -153,19 +170,5 @@ public class DeliveryWorker {
         } catch (RuntimeException e) {
             LOG.debugf("Subscription housekeeping failed: %s", e.getMessage());
         }
-    }
-
-    private static String replicaName() {
-        String host = System.getenv("HOSTNAME");
-        return host == null || host.isBlank() ? "replica" : host;
-    }
-
-    private static ThreadFactory named(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
