@@ -42,7 +42,9 @@ public class EventStreamResource {
             @RestQuery("call_id") String callId,
             @Context Sse sse) {
         EventFilter filter = EventFilter.parse(type, callId);
-        long start = lastEventId != null ? feed.start(lastEventId, "Last-Event-ID") : feed.start(after, "after");
+        long start = lastEventId != null
+                ? CursorParameter.resolve(feed, lastEventId, "Last-Event-ID")
+                : CursorParameter.resolve(feed, after, "after");
         streams.admit();
         return streams.open(start, filter, sse);
     }
