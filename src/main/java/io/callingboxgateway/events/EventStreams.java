@@ -3,6 +3,7 @@ package io.callingboxgateway.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.callingboxgateway.database.ReadsBusy;
 import io.callingboxgateway.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,26 +99,31 @@ public class EventStreams {
             // A stream ends after its lifetime so no connection is held forever and load rebalances
             return Uni.createFrom().item(new Batch(List.of(resume(sse, position.get(), LIFETIME_OVER)), true));
         }
-        return window.read(position.get(), filter, BATCH).flatMap(read -> {
-            // Judged at the cursor the client holds: the page read with it is not sent, so the
-            // client must resume from before it, or it would skip that page.
-            if (read.head() - position.get() > config.streamMaxLag()) {
-                return Uni.createFrom().item(new Batch(List.of(resume(sse, position.get(), TOO_FAR)), true));
-            }
-            position.set(Long.parseLong(read.page().nextCursor()));
-            if (!read.page().data().isEmpty()) {
-                return Uni.createFrom().item(new Batch(toSse(sse, read.page()), false));
-            }
-            Duration wait = config.heartbeat();
-            Duration remaining = Duration.ofNanos(Math.max(1_000_000L, endsAt - System.nanoTime()));
-            boolean lifetimeFirst = remaining.compareTo(wait) < 0;
-            return Uni.createFrom()
-                    .completionStage(() -> tail.beyond(position.get()))
-                    .map(head -> new Batch(List.of(), false))
-                    .ifNoItem()
-                    .after(lifetimeFirst ? remaining : wait)
-                    .recoverWithItem(() -> new Batch(lifetimeFirst ? List.of() : List.of(heartbeat(sse)), false));
-        });
+        return window.read(position.get(), filter, BATCH)
+                .flatMap(read -> {
+                    // Judged at the cursor the client holds: the page read with it is not sent, so the
+                    // client must resume from before it, or it would skip that page.
+                    if (read.head() - position.get() > config.streamMaxLag()) {
+                        return Uni.createFrom().item(new Batch(List.of(resume(sse, position.get(), TOO_FAR)), true));
+                    }
+                    position.set(Long.parseLong(read.page().nextCursor()));
+                    if (!read.page().data().isEmpty()) {
+                        return Uni.createFrom().item(new Batch(toSse(sse, read.page()), false));
+                    }
+                    Duration wait = config.heartbeat();
+                    Duration remaining = Duration.ofNanos(Math.max(1_000_000L, endsAt - System.nanoTime()));
+                    boolean lifetimeFirst = remaining.compareTo(wait) < 0;
+                    return Uni.createFrom()
+                            .completionStage(() -> tail.beyond(position.get()))
+                            .map(head -> new Batch(List.of(), false))
+                            .ifNoItem()
+                            .after(lifetimeFirst ? remaining : wait)
+                            .recoverWithItem(
+                                    () -> new Batch(lifetimeFirst ? List.of() : List.of(heartbeat(sse)), false));
+                })
+                // The read budget stayed full: the stream ends, and its client comes back with its cursor
+                .onFailure(ReadsBusy.class)
+                .recoverWithItem(() -> new Batch(List.of(resume(sse, position.get(), READS_BUSY)), true));
     }
 
     private List<OutboundSseEvent> toSse(Sse sse, EventPage page) {
@@ -134,6 +140,8 @@ public class EventStreams {
     }
 
     private static final String TOO_FAR = "stream fell too far behind; page GET /events?after=%d, then stream again";
+    private static final String READS_BUSY =
+            "this replica's reads are busy; stream again with after=%d in a moment, or from another replica";
     private static final String LIFETIME_OVER = "stream reached its maximum lifetime; stream again with after=%d";
 
     private OutboundSseEvent resume(Sse sse, long position, String reason) {

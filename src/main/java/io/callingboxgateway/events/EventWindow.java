@@ -1,5 +1,6 @@
 package io.callingboxgateway.events;
 
+import io.callingboxgateway.database.ReadBudget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -21,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * cursor skips nothing. It keeps at most {@code gateway.events.stream-window} ids; a stream whose
  * cursor is older than the window (a new stream with a backlog, or one whose client reads slowly)
  * reads its pages on its own, as every stream did before, so a slow stream never holds the window
- * nor the other streams, and costs no memory beyond the page it is sending.
+ * nor the other streams, and costs no memory beyond the page it is sending. Every read, shared or
+ * own, takes a {@link ReadBudget} place while it runs.
  */
 @ApplicationScoped
 public class EventWindow {
@@ -31,6 +33,7 @@ public class EventWindow {
 
     private final EventFeed feed;
     private final EventTail tail;
+    private final ReadBudget budget;
     private final int capacity;
     private final Counter sharedReads;
     private final Counter ownReads;
@@ -41,8 +44,9 @@ public class EventWindow {
     private long to = -1;
     private CompletableFuture<Void> extending;
 
-    EventWindow(EventFeed feed, EventTail tail, EventsConfig config, MeterRegistry metrics) {
+    EventWindow(EventFeed feed, EventTail tail, ReadBudget budget, EventsConfig config, MeterRegistry metrics) {
         this.feed = feed;
+        this.budget = budget;
         this.tail = tail;
         this.capacity = config.streamWindow();
         this.sharedReads = metrics.counter("gateway.events.reads", "read", "shared");
@@ -77,10 +81,10 @@ public class EventWindow {
 
     private Uni<Read> ownRead(long after, EventFilter filter, int limit) {
         return Uni.createFrom()
-                .item(() -> QuarkusTransaction.requiringNew().call(() -> {
+                .item(() -> budget.call(() -> QuarkusTransaction.requiringNew().call(() -> {
                     ownReads.increment();
                     return new Read(feed.page(after, filter, limit), feed.head());
-                }))
+                })))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -90,7 +94,7 @@ public class EventWindow {
             done = extending;
         }
         try {
-            QuarkusTransaction.requiringNew().run(() -> {
+            budget.call(() -> QuarkusTransaction.requiringNew().call(() -> {
                 long head = feed.head();
                 long lowest;
                 synchronized (this) {
@@ -99,7 +103,8 @@ public class EventWindow {
                 List<EventView> range = feed.between(lowest, head);
                 sharedReads.increment();
                 append(lowest, head, range);
-            });
+                return null;
+            }));
             finish(done, null);
         } catch (RuntimeException e) {
             finish(done, e);

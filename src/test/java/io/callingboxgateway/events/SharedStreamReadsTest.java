@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
+import io.callingboxgateway.database.ReadBudget;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.Management;
@@ -43,6 +44,9 @@ class SharedStreamReadsTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    ReadBudget budget;
 
     @TestHTTPResource("/events/stream")
     URI stream;
@@ -132,6 +136,29 @@ class SharedStreamReadsTest {
             await().atMost(A_WHILE).until(() -> one.ids().contains(mine));
             assertEquals(List.of(before, mine, after), all.ids());
             assertEquals(List.of(mine), one.ids());
+        }
+    }
+
+    @Test
+    void aStreamThatCannotGetAReadPlaceEndsWithResumeAtItsCursor() throws Exception {
+        long head = db.head();
+        try (SseClient client = SseClient.open(URI.create(stream + "?after=" + head))) {
+            await().atMost(A_WHILE).until(() -> !client.comments.isEmpty());
+            for (int i = 0; i < budget.size(); i++) {
+                budget.acquire(false);
+            }
+            try {
+                newCall();
+                await().atMost(A_WHILE).until(client::ended);
+            } finally {
+                for (int i = 0; i < budget.size(); i++) {
+                    budget.release();
+                }
+            }
+            assertEquals(1, client.messages.size(), "no event, only the instruction to come back");
+            SseClient.Message resume = client.messages.get(0);
+            assertEquals("resume", resume.event());
+            assertEquals(Long.toString(head), resume.id());
         }
     }
 }
