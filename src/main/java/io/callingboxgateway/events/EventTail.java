@@ -4,6 +4,8 @@ import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.reconcile.EventsAppended;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -15,9 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,32 +33,44 @@ public class EventTail {
     private final AgroalDataSource dataSource;
     private final EventsConfig config;
     private final Set<CompletableFuture<Long>> waiters = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean looking = new AtomicBoolean();
     private volatile long head = -1;
-    private ScheduledExecutorService ticker;
+    private Cancellable ticker;
 
     EventTail(AgroalDataSource dataSource, EventsConfig config) {
         this.dataSource = dataSource;
         this.config = config;
     }
 
+    /**
+     * Ticks on Mutiny's timer, which runs its work on the Quarkus worker pool: no thread of its own. Not
+     * the Quarkus scheduler, whose simple implementation looks at its triggers once a second
+     * (SimpleScheduler.CHECK_PERIOD), ten times the tail interval this look must keep (ADR 0006). A
+     * look still running when the next tick comes makes that tick a no-op.
+     */
     void start(@Observes StartupEvent event) {
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "event-tail");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = config.tailInterval().toMillis();
-        ticker.scheduleWithFixedDelay(this::lookIfWaited, every, every, TimeUnit.MILLISECONDS);
+        ticker = Multi.createFrom()
+                .ticks()
+                .every(config.tailInterval())
+                .onOverflow()
+                .drop()
+                .subscribe()
+                .with(tick -> lookIfWaited(), failure -> LOG.errorf(failure, "Event tail stopped"));
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (ticker != null) {
-            ticker.shutdownNow();
+            ticker.cancel();
         }
     }
 
     void committedHere(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventsAppended appended) {
         advanceTo(appended.lastId());
+    }
+
+    /** The newest committed event id this replica knows of; -1 until it has looked once. */
+    public long head() {
+        return head;
     }
 
     /**
@@ -78,9 +90,17 @@ public class EventTail {
     }
 
     private void lookIfWaited() {
-        if (waiters.isEmpty() && head >= 0) {
+        if ((waiters.isEmpty() && head >= 0) || !looking.compareAndSet(false, true)) {
             return;
         }
+        try {
+            look();
+        } finally {
+            looking.set(false);
+        }
+    }
+
+    private void look() {
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("select last_id from event_sequence")) {

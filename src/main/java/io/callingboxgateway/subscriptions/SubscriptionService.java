@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions;
 
+import io.callingboxgateway.events.CursorParameter;
 import io.callingboxgateway.events.EventFeed;
 import io.callingboxgateway.events.EventFilter;
 import io.callingboxgateway.problem.Problem;
@@ -209,7 +210,7 @@ public class SubscriptionService {
             throw ProblemException.invalidParameter(
                     "from", "from is required: the event id (or feed cursor) after which to deliver again");
         }
-        long position = feed.start(from, "from");
+        long position = CursorParameter.resolve(feed, from, "from");
         Instant now = now();
         s.position = position;
         s.attempts = 0;
