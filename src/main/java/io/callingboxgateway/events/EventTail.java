@@ -1,11 +1,10 @@
 package io.callingboxgateway.events;
 
 import io.agroal.api.AgroalDataSource;
+import io.callingboxgateway.background.BackgroundThreads;
 import io.callingboxgateway.reconcile.EventsAppended;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -17,7 +16,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,35 +32,31 @@ public class EventTail {
 
     private final AgroalDataSource dataSource;
     private final EventsConfig config;
+    private final BackgroundThreads threads;
     private final Set<CompletableFuture<Long>> waiters = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean looking = new AtomicBoolean();
     private volatile long head = -1;
-    private Cancellable ticker;
+    private ScheduledExecutorService ticker;
 
-    EventTail(AgroalDataSource dataSource, EventsConfig config) {
+    EventTail(AgroalDataSource dataSource, EventsConfig config, BackgroundThreads threads) {
         this.dataSource = dataSource;
         this.config = config;
+        this.threads = threads;
     }
 
     /**
-     * Ticks on Mutiny's timer, which runs its work on the Quarkus worker pool: no thread of its own. Not
-     * the Quarkus scheduler, whose simple implementation looks at its triggers once a second
-     * (SimpleScheduler.CHECK_PERIOD), ten times the tail interval this look must keep (ADR 0006). A
-     * look still running when the next tick comes makes that tick a no-op.
+     * A timer of the gateway's own (ADR 0062), not the Quarkus scheduler, whose simple implementation
+     * looks at its triggers once a second (SimpleScheduler.CHECK_PERIOD), ten times the tail interval
+     * this look must keep (ADR 0006). Fixed delay: a slow look postpones the next instead of piling up.
      */
     void start(@Observes StartupEvent event) {
-        ticker = Multi.createFrom()
-                .ticks()
-                .every(config.tailInterval())
-                .onOverflow()
-                .drop()
-                .subscribe()
-                .with(tick -> lookIfWaited(), failure -> LOG.errorf(failure, "Event tail stopped"));
+        ticker = threads.timer("event-tail");
+        long every = config.tailInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::lookIfWaited, every, every, TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (ticker != null) {
-            ticker.cancel();
+            ticker.shutdownNow();
         }
     }
 
@@ -90,17 +86,9 @@ public class EventTail {
     }
 
     private void lookIfWaited() {
-        if ((waiters.isEmpty() && head >= 0) || !looking.compareAndSet(false, true)) {
+        if (waiters.isEmpty() && head >= 0) {
             return;
         }
-        try {
-            look();
-        } finally {
-            looking.set(false);
-        }
-    }
-
-    private void look() {
         try (Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("select last_id from event_sequence")) {

@@ -1,8 +1,8 @@
 package io.callingboxgateway.upstream.poll;
 
 import io.callingboxgateway.background.BackgroundThreads;
-import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.database.CallRefusal;
+import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.micrometer.core.instrument.MeterRegistry;
