@@ -305,7 +305,7 @@ public class Reconciler {
     }
 
     private void count(Result result, boolean missed) {
-        metrics.counter("gateway.merge", "outcome", result.outcome().name().toLowerCase())
+        metrics.counter("gateway.merge", "outcome", result.outcome().name().toLowerCase(Locale.ROOT))
                 .increment();
         if (result.statusConflict()) {
             metrics.counter("gateway.merge.conflicts").increment();

@@ -179,7 +179,10 @@ class ReconcilerConcurrencyTest {
             String step = where + ", decision " + decision.id() + " (" + applied.source() + ")";
             Result result = CallMerge.merge(state, applied.snapshot());
             assertEquals(result.outcome(), outcomes.get(applied.tag()), step + ": outcome returned");
-            assertEquals(result.outcome().name().toLowerCase(), decision.outcome(), step + ": outcome logged");
+            assertEquals(
+                    result.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                    decision.outcome(),
+                    step + ": outcome logged");
             assertEquals(List.copyOf(result.changes().keySet()), decision.changedFields(), step);
             Map<String, Map<String, CallMerge.Change>> groups = Reconciler.eventsOf(result);
             long eventId = decision.firstEventId() == null ? -1 : decision.firstEventId();
