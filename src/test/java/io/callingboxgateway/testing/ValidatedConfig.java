@@ -12,6 +12,9 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.validator.BeanValidationConfigValidator;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,29 @@ public final class ValidatedConfig {
                 .mapToObj(i -> refused.getProblem(i).getMessage())
                 .sorted()
                 .toList();
+    }
+
+    /**
+     * The configuration of the packaged application (profile prod) with nothing set by an operator:
+     * application.properties over the mappings' defaults, expressions expanded.
+     */
+    public static SmallRyeConfig packaged(Class<?>... mappings) {
+        URL properties = ValidatedConfig.class.getClassLoader().getResource("application.properties");
+        try {
+            SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                    .addDefaultInterceptors()
+                    .withProfile("prod")
+                    .withConverter(Duration.class, 200, new DurationConverter())
+                    .withConverter(MemorySize.class, 200, new MemorySizeConverter())
+                    .withSources(new PropertiesConfigSource(properties, 250))
+                    .withValidator((BeanValidationConfigValidator) () -> VALIDATOR);
+            for (Class<?> mapping : mappings) {
+                builder.withMapping(mapping);
+            }
+            return builder.build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static SmallRyeConfig build(Class<?> mapping, Map<String, String> settings) {
