@@ -120,7 +120,11 @@ class CallFilterTest {
         // the legacy call without an agent matches neither agent
         assertListed("agent_id=" + SALES_AGENT, RINGING, EXTRACTION_FAILED, UNANSWERED, BOOKED);
         assertListed(
-                "agent_id=" + SALES_AGENT.toString().toUpperCase(), RINGING, EXTRACTION_FAILED, UNANSWERED, BOOKED);
+                "agent_id=" + SALES_AGENT.toString().toUpperCase(java.util.Locale.ROOT),
+                RINGING,
+                EXTRACTION_FAILED,
+                UNANSWERED,
+                BOOKED);
         assertListed("agent_id=00000000-0000-4000-8000-000000000000");
     }
 

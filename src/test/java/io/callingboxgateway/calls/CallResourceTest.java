@@ -170,7 +170,10 @@ class CallResourceTest {
     void anUppercaseIdFindsTheSameCall() {
         store.insert(TestCall.completed(BOOKED, "2026-04-16T09:15:02Z"));
 
-        given().get("/calls/{id}", BOOKED.toUpperCase()).then().statusCode(200).body("id", equalTo(BOOKED));
+        given().get("/calls/{id}", BOOKED.toUpperCase(java.util.Locale.ROOT))
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(BOOKED));
     }
 
     @Test

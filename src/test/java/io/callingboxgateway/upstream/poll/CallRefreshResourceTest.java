@@ -8,7 +8,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -66,7 +70,7 @@ class CallRefreshResourceTest {
 
         given().post("/calls/{id}/refresh", id)
                 .then()
-                .statusCode(202)
+                .statusCode(200)
                 .body("call_id", equalTo(id.toString()))
                 .body("outcome", equalTo("applied"))
                 .body("status", equalTo("completed"));
@@ -87,7 +91,7 @@ class CallRefreshResourceTest {
         CallingBoxWireMock.server()
                 .stubFor(get(urlPathEqualTo("/v1/calls/" + id)).willReturn(okJson(sent)));
 
-        given().post("/calls/{id}/refresh", id).then().statusCode(202).body("outcome", equalTo("created"));
+        given().post("/calls/{id}/refresh", id).then().statusCode(200).body("outcome", equalTo("created"));
 
         given().get("/calls/{id}", id)
                 .then()
@@ -163,5 +167,18 @@ class CallRefreshResourceTest {
                 .body(containsString("callingbox_breaker_state{state=\"open\"} 0.0"))
                 .body(containsString("callingbox_poll_last_success_age_seconds"))
                 .body(containsString("callingbox_calls_stuck"));
+    }
+
+    @Test
+    void theOpenApiDocumentSaysARefreshAnswers200WithWhatItDid() {
+        String refresh = "paths.'/calls/{id}/refresh'.post.responses";
+        Management.given()
+                .queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .body(refresh + ".keySet()", hasItems("200", "404", "429", "503"))
+                .body(refresh + ".keySet()", not(hasItem("202")))
+                .body(refresh + ".'200'.content.'application/json'.schema.$ref", endsWith("Refreshed"));
     }
 }
