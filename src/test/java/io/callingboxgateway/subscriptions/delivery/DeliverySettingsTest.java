@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
-import io.callingboxgateway.testing.MappedConfig;
+import io.callingboxgateway.testing.ValidatedConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,14 +25,14 @@ class DeliverySettingsTest {
     })
     void aValueOutOfRangeStopsStartupNamingItsKey(String key, String value) {
         RuntimeException refused = assertThrows(
-                RuntimeException.class, () -> MappedConfig.of(SubscriptionConfig.class, Map.of(key, value)));
+                RuntimeException.class, () -> ValidatedConfig.load(SubscriptionConfig.class, Map.of(key, value)));
 
         assertTrue(refused.getMessage().contains(key), refused.getMessage());
     }
 
     @Test
     void aLeaseThatDoesNotOutlastTwoAttemptsStopsDeliveryFromStartingNamingBothKeys() {
-        SubscriptionConfig config = MappedConfig.of(
+        SubscriptionConfig config = ValidatedConfig.load(
                 SubscriptionConfig.class,
                 Map.of("gateway.subscription.lease", "20s", "gateway.subscription.attempt-timeout", "10s"));
 
@@ -45,7 +45,7 @@ class DeliverySettingsTest {
 
     @Test
     void theDefaultsPassEveryRule() {
-        SubscriptionConfig config = MappedConfig.of(SubscriptionConfig.class, Map.of());
+        SubscriptionConfig config = ValidatedConfig.load(SubscriptionConfig.class, Map.of());
 
         assertDoesNotThrow(() -> DeliveryWorker.requireLeaseOutlastsTwoAttempts(config));
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callingboxgateway.testing.MappedConfig;
+import io.callingboxgateway.testing.ValidatedConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +16,7 @@ class PollerConfigTest {
 
     @Test
     void theGroupsReadTheFlatKeysTheReadmeLists() {
-        PollerConfig config = MappedConfig.of(
+        PollerConfig config = ValidatedConfig.load(
                 PollerConfig.class,
                 Map.of(
                         "callingbox.poll-interval", "45s",
@@ -44,7 +44,7 @@ class PollerConfigTest {
 
     @Test
     void unsetKeysTakeTheDefaultsTheReadmeLists() {
-        PollerConfig config = MappedConfig.of(PollerConfig.class, Map.of());
+        PollerConfig config = ValidatedConfig.load(PollerConfig.class, Map.of());
 
         assertEquals(Optional.of(Duration.ofSeconds(30)), config.interval().every());
         assertEquals(Duration.ofDays(30), config.discovery().backfillSince());
@@ -56,7 +56,7 @@ class PollerConfigTest {
     @ParameterizedTest
     @CsvSource({"off", "OFF", "disabled", "0", "0s"})
     void zeroOrOffTurnsPollingOffWhileTheRefreshBackoffKeepsItsUnit(String value) {
-        PollerConfig config = MappedConfig.of(PollerConfig.class, Map.of("callingbox.poll-interval", value));
+        PollerConfig config = ValidatedConfig.load(PollerConfig.class, Map.of("callingbox.poll-interval", value));
 
         assertEquals(Optional.empty(), config.interval().every());
         assertEquals(PollInterval.DEFAULT, config.interval().orDefault());
@@ -75,8 +75,8 @@ class PollerConfigTest {
         "callingbox.discovery-overlap, -1m"
     })
     void aValueOutOfRangeStopsStartupNamingItsKey(String key, String value) {
-        RuntimeException refused =
-                assertThrows(RuntimeException.class, () -> MappedConfig.of(PollerConfig.class, Map.of(key, value)));
+        RuntimeException refused = assertThrows(
+                RuntimeException.class, () -> ValidatedConfig.load(PollerConfig.class, Map.of(key, value)));
 
         assertTrue(refused.getMessage().contains(key), refused.getMessage());
     }
@@ -85,7 +85,7 @@ class PollerConfigTest {
     void anUnreadablePollIntervalIsRefusedSayingWhatItAccepts() {
         RuntimeException refused = assertThrows(
                 RuntimeException.class,
-                () -> MappedConfig.of(PollerConfig.class, Map.of("callingbox.poll-interval", "every minute")));
+                () -> ValidatedConfig.load(PollerConfig.class, Map.of("callingbox.poll-interval", "every minute")));
 
         assertTrue(refused.getMessage().contains("callingbox.poll-interval"), refused.getMessage());
         assertTrue(refused.getMessage().contains("0/off to disable polling"), refused.getMessage());
