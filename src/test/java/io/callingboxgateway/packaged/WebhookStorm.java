@@ -127,6 +127,12 @@ public final class WebhookStorm implements AutoCloseable {
                 .count();
     }
 
+    public long refusedAfter(Instant instant) {
+        return sent.stream()
+                .filter(s -> !s.acknowledged() && s.at().isAfter(instant))
+                .count();
+    }
+
     /** Attempts by outcome: status code, "dropped" (refused or reset before any byte) or "broken". */
     public static Map<String, Long> byOutcome(List<Sent> all) {
         return all.stream().collect(Collectors.groupingBy(Sent::outcome, Collectors.counting()));

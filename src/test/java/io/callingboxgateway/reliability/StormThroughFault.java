@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * One packaged gateway on a PostgreSQL of its own, a storm of signed webhooks against it, a fault in
  * the middle, and recovery: the storm runs until {@link #BEFORE} webhooks were acknowledged, the fault
- * is injected and healed, and the storm goes on until {@link #AFTER} more were acknowledged after the
+ * is injected, and healed once {@link #REFUSED_DURING_FAULT} attempts went unacknowledged; the storm goes on until {@link #AFTER} more were acknowledged after the
  * recovery. Then every sender finishes its call (retrying until acknowledged, as CallingBox would) and
  * the event log is audited.
  */
@@ -24,6 +24,7 @@ final class StormThroughFault implements AutoCloseable {
     static final int SENDERS = 4;
     static final int BEFORE = 300;
     static final int AFTER = 300;
+    static final int REFUSED_DURING_FAULT = 40;
     private static final Duration DRAIN = Duration.ofSeconds(60);
 
     /** A fault and its repair, given the running processes. */
@@ -60,6 +61,8 @@ final class StormThroughFault implements AutoCloseable {
             await().atMost(Duration.ofSeconds(90)).until(() -> storm.acknowledged() >= BEFORE);
             Instant broken = Instant.now();
             fault.inject(database, gateway);
+            // the fault lasts until the storm has felt it, not for a fixed time
+            await().atMost(Duration.ofSeconds(60)).until(() -> storm.refusedAfter(broken) >= REFUSED_DURING_FAULT);
             fault.heal(database, gateway);
             Instant healed = Instant.now();
             await().atMost(Duration.ofSeconds(120))
