@@ -15,9 +15,9 @@ import java.util.Map;
 /**
  * One packaged gateway on a PostgreSQL of its own, a storm of signed webhooks against it, a fault in
  * the middle, and recovery: the storm runs until {@link #BEFORE} webhooks were acknowledged, the fault
- * is injected, and healed once {@link #REFUSED_DURING_FAULT} attempts went unacknowledged; the storm goes on until {@link #AFTER} more were acknowledged after the
- * recovery. Then every sender finishes its call (retrying until acknowledged, as CallingBox would) and
- * the event log is audited.
+ * is injected, and healed once {@link #REFUSED_DURING_FAULT} attempts went unacknowledged; the storm
+ * goes on until {@link #AFTER} more were acknowledged after the recovery. Then every sender finishes
+ * its call (retrying until acknowledged, as CallingBox would) and the event log is audited.
  */
 final class StormThroughFault implements AutoCloseable {
 
