@@ -43,8 +43,7 @@ class FuzzIT {
     @BeforeAll
     static void start() {
         database = new PostgresProcess().start();
-        gateway = new GatewayProcess("fuzz-it", database.jdbcUrl(), Map.of("gateway.events.heartbeat", "1s"))
-                .start();
+        gateway = new GatewayProcess("fuzz-it", database.jdbcUrl(), Map.of("gateway.events.heartbeat", "1s")).start();
     }
 
     @AfterAll
