@@ -9,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -110,12 +111,30 @@ public class WebhookIntake {
         try {
             return service.apply(envelope);
         } catch (RuntimeException e) {
+            if (valueRefused(e)) {
+                // e.g. a NUL character in a text field: nothing was stored, and sending it again cannot help
+                LOG.infof("Webhook %s refused: PostgreSQL cannot hold one of its values", envelope.id());
+                throw rejected(
+                        Rejection.MALFORMED,
+                        WebhookProblems.malformed("The call holds a value that cannot be stored (a NUL"
+                                + " character, or a number or date out of range)"));
+            }
             if (!DatabaseOutage.isCauseOf(e)) {
                 throw e;
             }
             LOG.warnf("Webhook %s not stored, database unavailable: %s", envelope.id(), e.toString());
             throw rejected(Rejection.UNAVAILABLE, new WebhookProblems.StoreUnavailable(e));
         }
+    }
+
+    /** SQL state class 22, data exception: PostgreSQL refused a value of this webhook, not the database. */
+    private static boolean valueRefused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState().startsWith("22");
+            }
+        }
+        return false;
     }
 
     private RuntimeException rejected(Rejection reason, RuntimeException answer) {
