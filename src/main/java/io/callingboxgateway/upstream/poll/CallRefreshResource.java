@@ -10,7 +10,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -53,7 +52,7 @@ public class CallRefreshResource {
                 .orElseThrow(() -> ProblemException.notFound("CallingBox does not know call " + callId));
         return new Refreshed(
                 callId,
-                read.outcome().name().toLowerCase(Locale.ROOT),
+                read.outcome().wireName(),
                 read.call().status(),
                 read.call().resultStatus());
     }
