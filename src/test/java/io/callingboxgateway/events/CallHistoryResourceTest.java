@@ -21,6 +21,7 @@ import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -15,6 +15,7 @@ import io.callingboxgateway.reconcile.CallEvent;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;

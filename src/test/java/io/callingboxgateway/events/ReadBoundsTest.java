@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.testing.CallingBoxWireMock;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
 import io.quarkus.test.common.TestResourceScope;
@@ -33,9 +34,6 @@ import io.restassured.response.Response;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -198,15 +196,8 @@ class ReadBoundsTest {
         assertEquals(0, rows("select count(*) from call where id = ?", unknown));
     }
 
-    private long rows(String sql, UUID id) throws Exception {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement q = c.prepareStatement(sql)) {
-            q.setObject(1, id);
-            try (ResultSet r = q.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
+    private long rows(String sql, UUID id) {
+        return db.queryLong(sql, id);
     }
 
     private static String subscribe(int status) {

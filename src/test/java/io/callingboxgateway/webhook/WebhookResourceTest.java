@@ -497,7 +497,8 @@ class WebhookResourceTest {
         post(newEnvelope()).statusCode(200);
         post("{}".getBytes(UTF_8), "t=1,v1=00").statusCode(401);
 
-        Management.metrics()
+        Management.given()
+                .get("/q/metrics")
                 .then()
                 .statusCode(200)
                 .body(containsString("gateway_webhooks_received_total{type=\"call.ringing\"}"))
