@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
@@ -42,14 +41,11 @@ class CallHistoryResourceTest {
     Reconciler reconciler;
 
     @Inject
-    AgroalDataSource dataSource;
-
-    private TestDatabase db;
+    TestDatabase db;
 
     @BeforeEach
     void setUp() {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        db = new TestDatabase(dataSource);
     }
 
     @Test

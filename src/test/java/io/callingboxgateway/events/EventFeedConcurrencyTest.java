@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.calls.CallSnapshot;
 import io.callingboxgateway.reconcile.CallEvent;
 import io.callingboxgateway.reconcile.Reconciler;
@@ -62,14 +61,13 @@ class EventFeedConcurrencyTest {
     Reconciler reconciler;
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     @TestHTTPResource("/")
     URI base;
 
     @Test
     void aFollowerSeesEveryEventOnceInOrderWhileWritersCommitConcurrently() throws Exception {
-        TestDatabase db = new TestDatabase(dataSource);
         FeedClient feed = new FeedClient(base);
         long start = db.head();
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 2);

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
@@ -59,17 +58,14 @@ class EventRetentionTest {
     EventRetention retention;
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     @TestHTTPResource("/")
     URI base;
 
-    private TestDatabase db;
-
     @BeforeEach
     void setUp() {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        db = new TestDatabase(dataSource);
         // Subscriptions left by other tests would hold retention back (their dead letters go with them).
         db.update("delete from subscription");
     }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.Metrics;
@@ -43,17 +42,13 @@ class EventStreamTest {
     Reconciler reconciler;
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     @TestHTTPResource("/events/stream")
     URI stream;
 
-    private TestDatabase db;
-
     @BeforeEach
-    void setUp() {
-        db = new TestDatabase(dataSource);
-    }
+    void setUp() {}
 
     private URI stream(String query) {
         return URI.create(stream + "?" + query);

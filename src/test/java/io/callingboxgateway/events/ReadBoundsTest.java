@@ -17,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.testing.CallingBoxWireMock;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.TestDatabase;
@@ -68,7 +67,7 @@ class ReadBoundsTest {
     private static final Duration A_WHILE = Duration.ofSeconds(20);
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     @Inject
     ObjectMapper json;
@@ -79,12 +78,9 @@ class ReadBoundsTest {
     @TestHTTPResource("/events/stream")
     URI stream;
 
-    private TestDatabase db;
-
     @BeforeEach
     void setUp() {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        db = new TestDatabase(dataSource);
         CallingBoxWireMock.server().resetAll();
         breakers.reset(CallingBoxClient.BREAKER);
     }

@@ -111,7 +111,7 @@ class ReconcilerConcurrencyTest {
                         .mapToObj(applications::get)
                         .toList();
                 writers.add(pool.submit(() -> {
-                    start.await();
+                    assertTrue(start.await(1, TimeUnit.MINUTES), "the writers start together");
                     for (Application a : mine) {
                         outcomes.put(a.tag(), reconciler.apply(a.snapshot(), a.source(), a.tag()));
                         commits.release();
@@ -206,7 +206,7 @@ class ReconcilerConcurrencyTest {
     private List<Long> follow(long cursor, Semaphore commits, AtomicBoolean writersDone, CountDownLatch start)
             throws InterruptedException, SQLException {
         List<Long> read = new ArrayList<>();
-        start.await();
+        assertTrue(start.await(1, TimeUnit.MINUTES), "the reader starts with the writers");
         try (Connection connection = db.connection();
                 PreparedStatement next =
                         connection.prepareStatement("select id from call_event where id > ? order by id")) {
