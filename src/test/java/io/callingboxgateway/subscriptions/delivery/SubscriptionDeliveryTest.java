@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -279,7 +278,11 @@ class SubscriptionDeliveryTest {
         assertEquals(
                 "too_many_failures: 2 consecutive events dead-lettered; last error: HTTP 500",
                 disabled.getString("disabled_reason"));
-        assertNotNull(disabled.getString("disabled_at"));
+        List<Push> toSecond = receiver.pushesAbout(List.of(second));
+        Instant lastAttempt = toSecond.get(toSecond.size() - 1).at();
+        assertFalse(
+                Instant.parse(disabled.getString("disabled_at")).isBefore(lastAttempt),
+                "disabled when the last attempt failed, at " + lastAttempt + ", not before");
         assertEquals(receiver.pushesAbout(List.of(second)).get(0).eventId(), disabled.getLong("position"));
         assertEquals(MAX_ATTEMPTS, receiver.pushesAbout(List.of(first)).size());
         assertTrue(receiver.pushesAbout(List.of(third)).isEmpty(), "a disabled subscription gets nothing more");
