@@ -125,10 +125,8 @@ class DeliveryLeaseTest {
 
     @Test
     void anEditMadeDuringADeliveryStopsItsWritesButLetsItReleaseTheLease() {
-        receiver = Receiver.start();
-        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
-        TestCalls.create(reconciler);
-        Claim claim = claims.claim("replica-a", 10, Duration.ofDays(2)).get(0);
+        Claim claim = claimedWithOneEventDue();
+        UUID id = claim.subscriptionId();
 
         SubscriptionApi.patch(id.toString(), Map.of("description", "edited meanwhile"))
                 .statusCode(200);
@@ -141,10 +139,8 @@ class DeliveryLeaseTest {
 
     @Test
     void aHeldClaimRecordsDeliveriesAndRenewsItsLease() {
-        receiver = Receiver.start();
-        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
-        TestCalls.create(reconciler);
-        Claim claim = claims.claim("replica-a", 10, Duration.ofDays(2)).get(0);
+        Claim claim = claimedWithOneEventDue();
+        UUID id = claim.subscriptionId();
         long head = SubscriptionApi.head();
 
         forceLeaseToRunOutIn(id, Duration.ofSeconds(1));
@@ -158,10 +154,8 @@ class DeliveryLeaseTest {
 
     @Test
     void aClaimWhoseLeaseLapsedCannotRecordItsAttemptsResult() {
-        receiver = Receiver.start();
-        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
-        TestCalls.create(reconciler);
-        Claim claim = claims.claim("replica-a", 10, Duration.ofDays(2)).get(0);
+        Claim claim = claimedWithOneEventDue();
+        UUID id = claim.subscriptionId();
         long head = SubscriptionApi.head();
 
         // nobody has claimed it since, but by the database's clock the lease is over
@@ -179,11 +173,9 @@ class DeliveryLeaseTest {
 
     @Test
     void theLeaseIsRenewedWhileAnAttemptRunsSoTheSlowAttemptsResultLands() throws Exception {
-        receiver = Receiver.start();
-        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
-        TestCalls.create(reconciler);
+        Claim claim = claimedWithOneEventDue();
+        UUID id = claim.subscriptionId();
         long head = SubscriptionApi.head();
-        Claim claim = claims.claim("replica-a", 10, Duration.ofDays(2)).get(0);
         // less than one attempt may take (gateway.subscription.attempt-timeout is 2s in tests)
         forceLeaseToRunOutIn(id, Duration.ofMillis(1500));
         CountDownLatch answering = new CountDownLatch(1);
@@ -235,6 +227,14 @@ class DeliveryLeaseTest {
         } finally {
             setRetentionFloor(floor);
         }
+    }
+
+    /** One subscription out of the running worker's reach, with one event to deliver, claimed by replica-a. */
+    private Claim claimedWithOneEventDue() {
+        receiver = Receiver.start();
+        subscribeOutOfTheWorkersReach(1);
+        TestCalls.create(reconciler);
+        return claims.claim("replica-a", 10, Duration.ofDays(2)).get(0);
     }
 
     /** Subscriptions at the current head whose next attempt is a day away, beyond the running worker's clock. */
