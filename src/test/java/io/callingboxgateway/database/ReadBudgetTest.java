@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.callingboxgateway.testing.Management;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -30,7 +30,7 @@ class ReadBudgetTest {
     @Test
     void whileEveryReadPlaceIsTakenReadsAnswer503AndWebhooksAreStillAccepted() {
         UUID call = UUID.randomUUID();
-        double refused = Management.value("gateway_reads_refused_total");
+        double refused = Metrics.value("gateway_reads_refused_total");
         // Every place held, as by that many slow reads
         for (int i = 0; i < budget.size(); i++) {
             budget.acquire(false);
@@ -46,7 +46,7 @@ class ReadBudgetTest {
                         .body("type", containsString("reads-busy"));
             }
             given().get("/events/stream").then().statusCode(503).header("Retry-After", "1");
-            assertEquals(5, Management.value("gateway_reads_refused_total") - refused);
+            assertEquals(5, Metrics.value("gateway_reads_refused_total") - refused);
 
             post(envelope(UUID.randomUUID(), "call.answered", call, "in_progress", Instant.now()))
                     .statusCode(200)
@@ -64,6 +64,6 @@ class ReadBudgetTest {
         for (int round = 0; round < budget.size() * 3; round++) {
             given().get("/events").then().statusCode(200);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> Management.value("gateway_reads_in_use") == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("gateway_reads_in_use") == 0);
     }
 }

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.database.ReadBudget;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
-import io.callingboxgateway.testing.Management;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,20 +42,13 @@ class SharedStreamReadsTest {
     Reconciler reconciler;
 
     @Inject
-    AgroalDataSource dataSource;
-
-    @Inject
     ReadBudget budget;
 
     @TestHTTPResource("/events/stream")
     URI stream;
 
-    private TestDatabase db;
-
-    @BeforeEach
-    void setUp() {
-        db = new TestDatabase(dataSource);
-    }
+    @Inject
+    TestDatabase db;
 
     private long newCall() {
         reconciler.apply(ringing(UUID.randomUUID()), Source.POLL, null);
@@ -73,8 +65,8 @@ class SharedStreamReadsTest {
             }
             // A heartbeat on every stream: each has looked for events once and is now waiting
             await().atMost(A_WHILE).until(() -> clients.stream().allMatch(c -> !c.comments.isEmpty()));
-            double shared = Management.value(SHARED);
-            double own = Management.value(OWN);
+            double shared = Metrics.value(SHARED);
+            double own = Metrics.value(OWN);
 
             List<Long> sent = new ArrayList<>();
             for (int round = 0; round < 3; round++) {
@@ -84,9 +76,8 @@ class SharedStreamReadsTest {
                         .until(() -> clients.stream().allMatch(c -> c.ids().contains(id)));
             }
 
-            assertEquals(
-                    3, Management.value(SHARED) - shared, "one read per new event for all " + STREAMS + " streams");
-            assertEquals(0, Management.value(OWN) - own, "no stream read on its own");
+            assertEquals(3, Metrics.value(SHARED) - shared, "one read per new event for all " + STREAMS + " streams");
+            assertEquals(0, Metrics.value(OWN) - own, "no stream read on its own");
             for (SseClient client : clients) {
                 assertEquals(sent, client.ids(), "every event, once, in order");
             }
@@ -107,11 +98,11 @@ class SharedStreamReadsTest {
         });
         List<Long> expected = new ArrayList<>(
                 LongStream.rangeClosed(cursor + 1, db.head()).boxed().toList());
-        double own = Management.value(OWN);
+        double own = Metrics.value(OWN);
         try (SseClient behind = SseClient.open(URI.create(stream + "?after=" + cursor));
                 SseClient live = SseClient.open(URI.create(stream + "?after=" + db.head()))) {
             await().atMost(A_WHILE).until(() -> behind.ids().size() == 30);
-            assertTrue(Management.value(OWN) > own, "30 events back is older than a window of 20");
+            assertTrue(Metrics.value(OWN) > own, "30 events back is older than a window of 20");
             long next = newCall();
             expected.add(next);
             await().atMost(A_WHILE)

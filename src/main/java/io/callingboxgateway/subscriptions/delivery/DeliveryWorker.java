@@ -9,7 +9,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +30,8 @@ public class DeliveryWorker {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(5);
 
+    private final DeliveryClaims claims;
+    private final DeliveryStandings standings;
     private final DeliveryLedger ledger;
     private final SubscriberDelivery delivery;
     private final DeliveryMetrics metrics;
@@ -53,6 +54,8 @@ public class DeliveryWorker {
     private ExecutorService deliverers;
 
     DeliveryWorker(
+            DeliveryClaims claims,
+            DeliveryStandings standings,
             DeliveryLedger ledger,
             SubscriberDelivery delivery,
             DeliveryMetrics metrics,
@@ -60,6 +63,8 @@ public class DeliveryWorker {
             SubscriptionConfig config,
             BackgroundThreads threads,
             ReplicaIdentity replica) {
+        this.claims = claims;
+        this.standings = standings;
         this.ledger = ledger;
         this.delivery = delivery;
         this.metrics = metrics;
@@ -120,8 +125,7 @@ public class DeliveryWorker {
             // Each round of claims has its own owner name, so that releasing one claim can never free
             // a newer claim of the same subscription by this same replica.
             String claimOwner = owner + "#" + rounds.incrementAndGet();
-            List<Claim> claims = ledger.claim(claimOwner, free);
-            for (Claim claim : claims) {
+            for (Claim claim : claims.claim(claimOwner, free)) {
                 inFlight.incrementAndGet();
                 deliverers.execute(() -> {
                     try {
@@ -163,9 +167,9 @@ public class DeliveryWorker {
 
     private void housekeeping() {
         try {
-            DeliveryLedger.Standings standings = ledger.standings();
-            anyEnabled = standings.subscriptions().stream().anyMatch(DeliveryLedger.Standing::enabled);
-            metrics.refresh(standings);
+            DeliveryStandings.Standings now = standings.read();
+            anyEnabled = now.subscriptions().stream().anyMatch(DeliveryStandings.Standing::enabled);
+            metrics.refresh(now);
             ledger.forgetExpiredDeadLetters();
         } catch (RuntimeException e) {
             LOG.debugf("Subscription housekeeping failed: %s", e.getMessage());

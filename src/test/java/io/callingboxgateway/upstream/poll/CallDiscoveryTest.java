@@ -18,10 +18,10 @@ import io.callingboxgateway.reconcile.Call;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallingBoxWireMock;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -64,9 +64,6 @@ class CallDiscoveryTest {
 
     @Inject
     CircuitBreakerMaintenance breakers;
-
-    @Inject
-    MeterRegistry meters;
 
     Instant now;
 
@@ -232,10 +229,7 @@ class CallDiscoveryTest {
     }
 
     private double agentIdMismatches() {
-        var counter = meters.find("gateway.calls.shape.mismatch")
-                .tag("field", "agent_id")
-                .counter();
-        return counter == null ? 0 : counter.count();
+        return Metrics.value("gateway_calls_shape_mismatch_total{field=\"agent_id\"}");
     }
 
     @Test

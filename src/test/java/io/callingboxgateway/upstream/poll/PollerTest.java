@@ -14,10 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callingboxgateway.testing.CallingBoxWireMock;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -53,9 +53,6 @@ class PollerTest {
 
     @Inject
     EntityManager em;
-
-    @Inject
-    MeterRegistry metrics;
 
     @Inject
     CircuitBreakerMaintenance breakers;
@@ -160,13 +157,9 @@ class PollerTest {
                 requestsAfterA, CallingBoxWireMock.server().getAllServeEvents().size());
         assertNotNull(progress.read().lastSuccessAt());
         assertNotNull(progress.read().lastCompleteScanAt());
-        double age = metrics.get("callingbox.poll.last.success.age").gauge().value();
+        double age = Metrics.value("callingbox_poll_last_success_age_seconds");
         assertTrue(age >= 0 && age < 60, "seconds since the last successful poll: " + age);
-        assertTrue(metrics.get("callingbox.poll.duration")
-                        .tag("job", "all")
-                        .timer()
-                        .count()
-                >= 1);
+        assertTrue(Metrics.value("callingbox_poll_duration_seconds_count{job=\"all\"}") >= 1);
 
         expireLease();
         assertTrue(poller.poll("replica-b", Instant.now()).ran(), "a dead poller's lease is taken over");
