@@ -101,6 +101,8 @@ public class SubscriptionResource {
             throw ProblemException.invalidParameter(
                     "from", "from is required: the event id (or feed cursor) after which to deliver again");
         }
+        // An unknown subscription is 404 whatever the cursor says, so it is looked up first.
+        subscriptions.find(subscription).orElseThrow(() -> notFound(id));
         long position = CursorParameter.resolve(feed, from, "from");
         SubscriptionView moved = subscriptions.replay(subscription, position).orElseThrow(() -> notFound(id));
         return Response.accepted(moved).build();
