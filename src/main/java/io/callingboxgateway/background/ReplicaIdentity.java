@@ -1,10 +1,10 @@
 package io.callingboxgateway.background;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * This replica's one name, wherever replicas must tell each other apart: the poller lease and the
@@ -17,7 +17,12 @@ public class ReplicaIdentity {
 
     private final String id;
 
-    ReplicaIdentity(@ConfigProperty(name = "callingbox.replica-id") Optional<String> configured) {
+    @Inject
+    ReplicaIdentity(ReplicaConfig config) {
+        this(config.replicaId());
+    }
+
+    ReplicaIdentity(Optional<String> configured) {
         this.id = configured.filter(name -> !name.isBlank()).orElseGet(ReplicaIdentity::hostWithSuffix);
     }
 

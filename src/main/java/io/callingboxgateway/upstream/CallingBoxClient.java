@@ -9,25 +9,20 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
-import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
 
 /**
  * The one way the gateway talks to CallingBox. Every request gets the API key, a timeout, retries with
@@ -41,8 +36,6 @@ public class CallingBoxClient {
 
     /** Name of the circuit breaker, for {@link CircuitBreakerMaintenance}. */
     public static final String BREAKER = "callingbox";
-
-    private static final Logger LOG = Logger.getLogger(CallingBoxClient.class);
 
     private final CallingBoxRestClient rest;
     private final ObjectMapper json;
@@ -64,7 +57,7 @@ public class CallingBoxClient {
         this.breakers = breakers;
         this.metrics = metrics;
         this.retries = metrics.counter("callingbox.upstream.retries");
-        this.guard = guard(config);
+        this.guard = UpstreamGuard.build(config, retries::increment);
         for (CircuitBreakerState state : CircuitBreakerState.values()) {
             String name = state.name().toLowerCase(Locale.ROOT);
             Gauge.builder("callingbox.breaker.state", this, c -> c.breakerState() == state ? 1 : 0)
@@ -72,43 +65,6 @@ public class CallingBoxClient {
                     .description("1 for the current state of the CallingBox circuit breaker")
                     .register(metrics);
         }
-    }
-
-    private Guard guard(CallingBoxConfig config) {
-        CallingBoxConfig.Retry retry = config.retry();
-        CallingBoxConfig.Breaker breaker = config.breaker();
-        return Guard.create()
-                .withDescription(BREAKER)
-                .withRetry()
-                .maxRetries(retry.maxRetries())
-                .delay(retry.delay().toMillis(), ChronoUnit.MILLIS)
-                .maxDuration(
-                        retry.maxDelay()
-                                .plus(retry.maxRetryAfter())
-                                .plus(config.requestTimeout())
-                                .multipliedBy(retry.maxRetries() + 1L)
-                                .toMillis(),
-                        ChronoUnit.MILLIS)
-                .jitter(0, ChronoUnit.MILLIS)
-                .whenException(e -> retryable(e, retry.maxRetryAfter()))
-                .withCustomBackoff()
-                .strategy(() -> new Backoff(retry.maxDelay()))
-                .done()
-                .onRetry(retries::increment)
-                .done()
-                .withCircuitBreaker()
-                .name(BREAKER)
-                .requestVolumeThreshold(breaker.requestVolume())
-                .failureRatio(breaker.failureRatio())
-                .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
-                .successThreshold(1)
-                .when(CallingBoxClient::upstreamFault)
-                .onStateChange(state -> LOG.infof("CallingBox circuit breaker is now %s", state))
-                .done()
-                .withTimeout()
-                .duration(config.requestTimeout().toMillis(), ChronoUnit.MILLIS)
-                .done()
-                .build();
     }
 
     /** Whether an API key is configured; without one every request fails with NOT_CONFIGURED. */
@@ -233,50 +189,5 @@ public class CallingBoxClient {
     private UpstreamException count(UpstreamException e) {
         metrics.counter("callingbox.upstream.errors", "kind", e.kind().tag()).increment();
         return e;
-    }
-
-    private static boolean retryable(Throwable e, Duration maxRetryAfter) {
-        if (e instanceof TimeoutException) {
-            return true;
-        }
-        if (e instanceof UpstreamException upstream && upstream.kind().upstreamFault) {
-            return upstream.retryAfter() == null || upstream.retryAfter().compareTo(maxRetryAfter) <= 0;
-        }
-        return false;
-    }
-
-    private static boolean upstreamFault(Throwable e) {
-        return e instanceof TimeoutException
-                || e instanceof UpstreamException upstream && upstream.kind().upstreamFault;
-    }
-
-    /**
-     * Exponential backoff with "equal jitter" (half fixed, half random), so replicas that failed
-     * together do not retry together; a 429's Retry-After is a floor, never shortened by jitter.
-     */
-    static final class Backoff implements CustomBackoffStrategy {
-
-        private final long maxDelayMillis;
-        private long nextBaseMillis;
-
-        Backoff(Duration maxDelay) {
-            this.maxDelayMillis = maxDelay.toMillis();
-        }
-
-        @Override
-        public void init(long initialDelayInMillis) {
-            nextBaseMillis = Math.max(1, initialDelayInMillis);
-        }
-
-        @Override
-        public long nextDelayInMillis(Throwable cause) {
-            long base = Math.min(nextBaseMillis, maxDelayMillis);
-            nextBaseMillis = Math.min(nextBaseMillis * 2, maxDelayMillis);
-            long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-            if (cause instanceof UpstreamException upstream && upstream.retryAfter() != null) {
-                delay = Math.max(delay, upstream.retryAfter().toMillis());
-            }
-            return delay;
-        }
     }
 }

@@ -7,7 +7,6 @@ import io.callingboxgateway.subscriptions.CheckedUrl;
 import io.callingboxgateway.subscriptions.SubscriberUrlPolicy;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
 import io.callingboxgateway.tracing.DeliveryTracing;
-import io.netty.channel.ConnectTimeoutException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
@@ -25,10 +24,8 @@ import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
 import org.jboss.logging.Logger;
 
 /**
@@ -159,7 +155,7 @@ public class SubscriberClient {
             LOG.debugf(
                     "Push to subscription %s (%s at %s) failed: %s",
                     claim.subscriptionId(), target.host(), target.address().getHostAddress(), cause);
-            return AttemptResult.failed(null, coarse(cause));
+            return AttemptResult.unanswered(cause);
         }
     }
 
@@ -194,7 +190,7 @@ public class SubscriberClient {
                     return;
                 }
                 HttpClientResponse response = answered.result();
-                AttemptResult result = judge(response);
+                AttemptResult result = AttemptResult.of(response);
                 AtomicLong read = new AtomicLong();
                 response.handler(chunk -> {
                     if (read.addAndGet(chunk.length()) > MAX_RESPONSE_BODY && outcome.tryComplete(result)) {
@@ -236,40 +232,6 @@ public class SubscriberClient {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 or 16 bytes are always an address", e);
         }
-    }
-
-    /** What {@code last_error} says: the kind of failure, without addresses or exception text. */
-    private static String coarse(Throwable failure) {
-        if (failure instanceof ConnectTimeoutException) {
-            return "timeout";
-        }
-        if (failure instanceof NoRouteToHostException) {
-            return "unreachable";
-        }
-        if (failure instanceof ConnectException) {
-            return "connection refused";
-        }
-        if (failure instanceof SSLException) {
-            return "TLS failed";
-        }
-        return "connection failed";
-    }
-
-    private static AttemptResult judge(HttpClientResponse response) {
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return AttemptResult.delivered(status);
-        }
-        if (status == 429 || status == 503) {
-            return AttemptResult.failed(
-                    status,
-                    "HTTP " + status,
-                    RetrySchedule.parseRetryAfter(response.getHeader("Retry-After"), Instant.now()));
-        }
-        if (status >= 300 && status < 400) {
-            return AttemptResult.failed(status, "HTTP " + status + " (redirects are not followed)");
-        }
-        return AttemptResult.failed(status, "HTTP " + status);
     }
 
     private byte[] serialize(EventView event) {
