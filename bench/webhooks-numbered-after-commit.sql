@@ -1,8 +1,9 @@
 -- What one signed webhook costs in SQL with events numbered after commit (ADR 0063): the same two
 -- webhooks as webhooks-equivalent.sql (today's per-webhook SQL before V64, the baseline), each
--- inserting its events with no id and without touching event_sequence, then one sequencer run that
--- numbers whatever is committed and unnumbered. The gateway coalesces sequencer runs (one covers every
--- commit before it); here every client runs one per pair of webhooks, which is the worst case.
+-- inserting its events with no id and without touching event_sequence. The numbering is
+-- events-sequencer.sql, run beside it by a pgbench of one client, as one replica's sequencer thread:
+--   pgbench -n -c 1 -j 1 -T 20 -f bench/events-sequencer.sql DB &
+--   pgbench -n -c 8 -j 2 -T 20 -f bench/webhooks-numbered-after-commit.sql DB
 -- Needs the schema after V64.
 \set n random(1, 2000000000)
 BEGIN;
@@ -53,15 +54,4 @@ INSERT INTO call_decision (call_id, source, upstream_event_id, outcome, changed_
   SELECT md5(:n || 'c')::uuid, 'webhook', md5(:n || 'e2')::uuid, 'applied',
     '{status,updated_at}',
     'in_progress', now(), 2, now();
-COMMIT;
-BEGIN;
-SELECT last_id FROM event_sequence FOR UPDATE;
-WITH batch AS (
-    SELECT entry, row_number() OVER (ORDER BY entry) AS n
-    FROM call_event WHERE id IS NULL ORDER BY entry LIMIT 10000),
-numbered AS (
-    UPDATE call_event e SET id = s.last_id + b.n
-    FROM batch b, event_sequence s WHERE e.entry = b.entry)
-UPDATE event_sequence SET last_id = last_id + (SELECT count(*) FROM batch)
-RETURNING last_id, (SELECT count(*) FROM batch);
 COMMIT;

@@ -9,12 +9,14 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,18 +50,14 @@ public class EventSequencer {
     private static final String NUMBER = """
             with batch as (
                 select entry, row_number() over (order by entry) as n
-                from call_event where id is null order by entry limit %d),
-            numbered as (
-                update call_event e set id = s.last_id + b.n
-                from batch b, event_sequence s where e.entry = b.entry)
-            update event_sequence set last_id = last_id + (select count(*) from batch)
-            returning last_id, (select count(*) from batch)
+                from call_event where id is null order by entry limit %d)
+            update call_event e set id = ? + b.n from batch b where e.entry = b.entry
             """.formatted(BATCH);
 
     private final AgroalDataSource dataSource;
     private final EventsConfig config;
     private final Event<EventsNumbered> numbered;
-    private ScheduledExecutorService thread;
+    private volatile ScheduledExecutorService thread;
     private CompletableFuture<Long> next;
     private volatile long runningSince;
 
@@ -114,9 +112,17 @@ public class EventSequencer {
      * run already under way may have read before the caller's commit, so it does not count.
      */
     private synchronized CompletableFuture<Long> wake() {
+        if (thread == null) {
+            // a commit before startup: the safety net's first look, at startup, numbers it
+            return CompletableFuture.completedFuture(-1L);
+        }
         if (next == null) {
+            try {
+                thread.execute(this::run);
+            } catch (RejectedExecutionException e) {
+                return CompletableFuture.completedFuture(-1L); // shutting down: another replica numbers it
+            }
             next = new CompletableFuture<>();
-            thread.execute(this::run);
         }
         return next;
     }
@@ -151,19 +157,34 @@ public class EventSequencer {
         }
     }
 
-    /** Takes the counter row first, so the numbering statement's snapshot sees the previous run's. */
+    /**
+     * Takes the counter row first, so the numbering statement's snapshot sees the previous run's.
+     *
+     * @return the counter after the batch and how many events it numbered
+     */
     private long[] numberBatch() throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement();
+                PreparedStatement number = connection.prepareStatement(NUMBER);
+                PreparedStatement advance = connection.prepareStatement("update event_sequence set last_id = ?")) {
             connection.setAutoCommit(false);
             try {
-                statement.execute("select last_id from event_sequence for update");
-                try (ResultSet rows = statement.executeQuery(NUMBER)) {
+                // A plain index scan marks the entries of rows numbered earlier dead as it passes them;
+                // a bitmap scan would visit every one of them again until vacuum comes by.
+                statement.execute("set local enable_bitmapscan = off");
+                long lastId;
+                try (ResultSet rows = statement.executeQuery("select last_id from event_sequence for update")) {
                     rows.next();
-                    long[] result = {rows.getLong(1), rows.getLong(2)};
-                    connection.commit();
-                    return result;
+                    lastId = rows.getLong(1);
                 }
+                number.setLong(1, lastId);
+                int count = number.executeUpdate();
+                if (count > 0) {
+                    advance.setLong(1, lastId + count);
+                    advance.executeUpdate();
+                }
+                connection.commit();
+                return new long[] {lastId + count, count};
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
