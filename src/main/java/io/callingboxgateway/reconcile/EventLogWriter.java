@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -30,11 +31,17 @@ class EventLogWriter {
     private final EntityManager em;
     private final ObjectMapper json;
     private final Event<EventsAppended> appended;
+    private final TransactionSynchronizationRegistry transaction;
 
-    EventLogWriter(EntityManager em, ObjectMapper json, Event<EventsAppended> appended) {
+    EventLogWriter(
+            EntityManager em,
+            ObjectMapper json,
+            Event<EventsAppended> appended,
+            TransactionSynchronizationRegistry transaction) {
         this.em = em;
         this.json = json;
         this.appended = appended;
+        this.transaction = transaction;
     }
 
     /**
@@ -71,8 +78,12 @@ class EventLogWriter {
                 // The reconcile span, so the push that delivers these events continues its trace.
                 .setParameter("traceparent", TraceParents.current())
                 .executeUpdate();
-        // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events can be numbered.
-        appended.fire(new EventsAppended());
+        // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events can be numbered;
+        // once per transaction: one numbering run covers all of a discovery batch's calls.
+        if (transaction.getResource(EventsAppended.class) == null) {
+            transaction.putResource(EventsAppended.class, Boolean.TRUE);
+            appended.fire(new EventsAppended());
+        }
     }
 
     /** A snapshot that changed nothing is logged all the same, with its outcome. */
