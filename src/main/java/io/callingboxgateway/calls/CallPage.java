@@ -1,5 +1,6 @@
 package io.callingboxgateway.calls;
 
+import io.callingboxgateway.model.CallView;
 import java.util.List;
 
 /** One page of {@code GET /calls}; {@code next_cursor} is null on the last page. */

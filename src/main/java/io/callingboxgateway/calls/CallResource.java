@@ -48,7 +48,7 @@ public class CallResource {
         // proxy may change. A proxy would weaken a strong tag anyway, and If-None-Match here matches exactly.
         EntityTag etag = new EntityTag(call.id() + "." + call.version(), true);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
-        return (notModified != null ? notModified : Response.ok(CallView.of(call)))
+        return (notModified != null ? notModified : Response.ok(call.view()))
                 .tag(etag)
                 .build();
     }

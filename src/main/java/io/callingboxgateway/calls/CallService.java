@@ -62,7 +62,7 @@ public class CallService {
         boolean hasMore = rows.size() > limit;
         List<Call> page = hasMore ? rows.subList(0, limit) : rows;
         String next = hasMore ? CallCursor.after(page.get(limit - 1)).encode(filter, cursorKey) : null;
-        return new CallPage(page.stream().map(CallView::of).toList(), hasMore, next);
+        return new CallPage(page.stream().map(Call::view).toList(), hasMore, next);
     }
 
     private static void equal(List<String> where, Parameters params, String field, Object value) {

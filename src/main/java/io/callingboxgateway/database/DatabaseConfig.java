@@ -5,6 +5,8 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * Limits on every database session of the gateway, so that a stalled peer (a session holding a lock,
@@ -14,16 +16,25 @@ import java.util.List;
 @ConfigMapping(prefix = "gateway.database")
 public interface DatabaseConfig {
 
+    /** What PostgreSQL and pgjdbc take: whole milliseconds in an int, and 0 would mean no limit at all. */
+    String RANGE = "must be between 1ms and 24 days";
+
     /** The longest one SQL statement may run before PostgreSQL cancels it (statement_timeout). */
     @WithDefault("15s")
+    @DurationMin(millis = 1, message = RANGE)
+    @DurationMax(millis = Integer.MAX_VALUE, message = RANGE)
     Duration statementTimeout();
 
     /** The longest a statement waits for a row or table lock before giving up (lock_timeout). */
     @WithDefault("3s")
+    @DurationMin(millis = 1, message = RANGE)
+    @DurationMax(millis = Integer.MAX_VALUE, message = RANGE)
     Duration lockTimeout();
 
     /** How long a session may sit idle inside an open transaction before PostgreSQL ends it. */
     @WithDefault("60s")
+    @DurationMin(millis = 1, message = RANGE)
+    @DurationMax(millis = Integer.MAX_VALUE, message = RANGE)
     Duration idleInTransactionTimeout();
 
     /**
@@ -32,22 +43,16 @@ public interface DatabaseConfig {
      * cancelled by PostgreSQL first and the connection survives it.
      */
     @WithDefault("25s")
+    @DurationMin(millis = 1, message = RANGE)
+    @DurationMax(millis = Integer.MAX_VALUE, message = RANGE)
     Duration socketTimeout();
 
-    /** What is wrong with these settings, one sentence each; empty when they are usable. */
+    /**
+     * What is wrong with these settings together, one sentence each; empty when they are usable. Each
+     * one alone is checked where it is declared, as the configuration is loaded.
+     */
     default List<String> problems() {
         List<String> problems = new ArrayList<>();
-        for (var setting : List.of(
-                new Object[] {"statement-timeout", statementTimeout()},
-                new Object[] {"lock-timeout", lockTimeout()},
-                new Object[] {"idle-in-transaction-timeout", idleInTransactionTimeout()},
-                new Object[] {"socket-timeout", socketTimeout()})) {
-            Duration value = (Duration) setting[1];
-            if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
-                problems.add(
-                        "gateway.database.%s is %s but must be between 1ms and 24 days".formatted(setting[0], value));
-            }
-        }
         if (socketTimeout().compareTo(statementTimeout()) <= 0) {
             problems.add(("gateway.database.socket-timeout (%s) must be longer than gateway.database.statement-timeout"
                             + " (%s), or every slow statement would break its connection instead of being cancelled")

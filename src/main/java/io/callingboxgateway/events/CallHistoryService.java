@@ -1,12 +1,11 @@
 package io.callingboxgateway.events;
 
+import io.callingboxgateway.database.Timestamps;
 import io.callingboxgateway.reconcile.Call;
 import io.callingboxgateway.reconcile.CallEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,13 +73,13 @@ public class CallHistoryService {
             Long firstEventSeq = firstEventSeq(row);
             String outcome = (String) row[3];
             decisions.add(new CallHistory.Decision(
-                    instant(row[0]),
+                    Timestamps.instant(row[0]),
                     (String) row[1],
                     (UUID) row[2],
                     outcome,
                     reason(outcome),
                     (String) row[4],
-                    instant(row[5]),
+                    Timestamps.instant(row[5]),
                     Arrays.asList((String[]) row[6]),
                     firstEventSeq == null
                             ? List.of()
@@ -130,13 +129,5 @@ public class CallHistoryService {
             case "stale" -> "older than what is stored on every axis (status, result, webhook status)";
             default -> outcome;
         };
-    }
-
-    private static Instant instant(Object value) {
-        if (value == null) return null;
-        if (value instanceof Instant instant) return instant;
-        if (value instanceof Timestamp timestamp) return timestamp.toInstant();
-        if (value instanceof java.time.OffsetDateTime odt) return odt.toInstant();
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
     }
 }

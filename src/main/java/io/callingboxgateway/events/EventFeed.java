@@ -1,6 +1,5 @@
 package io.callingboxgateway.events;
 
-import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.reconcile.CallEvent;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,11 +40,12 @@ public class EventFeed {
     }
 
     /**
-     * Parses a cursor and checks it against the retained range.
+     * Checks a cursor against the retained range.
      *
      * @return the id after which to read; the oldest retained position when the cursor is absent
+     * @throws UnusableCursor when the cursor is not a position of this feed, or names deleted events
      */
-    public long start(String cursor, String parameter) {
+    public long start(String cursor) {
         long floor = deletedThrough();
         if (cursor == null || cursor.isEmpty()) {
             return floor;
@@ -54,18 +54,13 @@ public class EventFeed {
         try {
             after = Long.parseLong(cursor);
         } catch (NumberFormatException e) {
-            throw ProblemException.invalidParameter(
-                    parameter, parameter + " must be an event id or a next_cursor returned by this feed");
+            throw new UnusableCursor(UnusableCursor.Reason.MALFORMED, -1, floor);
         }
         if (after < 0 || after > head()) {
-            throw ProblemException.invalidParameter(
-                    parameter, parameter + " points outside the feed; use an event id or a next_cursor returned by it");
+            throw new UnusableCursor(UnusableCursor.Reason.OUTSIDE, after, floor);
         }
         if (after < floor) {
-            throw ProblemException.gone(
-                    parameter,
-                    "events after %d were deleted by retention; the oldest retained position is %d: resume with after=%d and reconcile from GET /calls"
-                            .formatted(after, floor, floor));
+            throw new UnusableCursor(UnusableCursor.Reason.DELETED, after, floor);
         }
         return after;
     }
@@ -89,5 +84,15 @@ public class EventFeed {
         List<CallEvent> page = hasMore ? rows.subList(0, limit) : rows;
         long next = hasMore ? page.get(limit - 1).id : head;
         return new EventPage(page.stream().map(EventView::of).toList(), Long.toString(next), hasMore);
+    }
+
+    /** Every event in {@code (after, through]}, unfiltered, oldest first; the caller bounds the range. */
+    public List<EventView> between(long after, long through) {
+        return CallEvent.<CallEvent>find(
+                        "id > :after and id <= :through order by id",
+                        Parameters.with("after", after).and("through", through))
+                .stream()
+                .map(EventView::of)
+                .toList();
     }
 }

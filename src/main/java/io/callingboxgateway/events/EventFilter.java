@@ -30,7 +30,8 @@ public record EventFilter(List<String> types, UUID callId) {
         return new EventFilter(wanted, RequestValues.uuid("call_id", callId));
     }
 
-    boolean matches(CallEvent event) {
-        return (types.isEmpty() || types.contains(event.type)) && (callId == null || callId.equals(event.callId));
+    /** The same test as the feed's query, for events a stream takes from memory. */
+    boolean matches(EventView event) {
+        return (types.isEmpty() || types.contains(event.type())) && (callId == null || callId.equals(event.callId()));
     }
 }

@@ -35,6 +35,6 @@ public class EventResource {
             @RestQuery("call_id") @Parameter(description = "Only this call's events") String callId) {
         EventFilter filter = EventFilter.parse(type, callId);
         int size = RequestValues.intInRange("limit", limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
-        return feed.page(feed.start(after, "after"), filter, size);
+        return feed.page(CursorParameter.resolve(feed, after, "after"), filter, size);
     }
 }

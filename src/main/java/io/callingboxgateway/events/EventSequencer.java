@@ -1,6 +1,7 @@
 package io.callingboxgateway.events;
 
 import io.agroal.api.AgroalDataSource;
+import io.callingboxgateway.background.BackgroundThreads;
 import io.callingboxgateway.reconcile.EventsAppended;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,29 +57,39 @@ public class EventSequencer {
     private final AgroalDataSource dataSource;
     private final EventsConfig config;
     private final Event<EventsNumbered> numbered;
+    private final BackgroundThreads threads;
     private volatile ScheduledExecutorService thread;
     private CompletableFuture<Long> next;
     private volatile long runningSince;
 
-    EventSequencer(AgroalDataSource dataSource, EventsConfig config, Event<EventsNumbered> numbered) {
+    EventSequencer(
+            AgroalDataSource dataSource,
+            EventsConfig config,
+            Event<EventsNumbered> numbered,
+            BackgroundThreads threads) {
         this.dataSource = dataSource;
         this.config = config;
         this.numbered = numbered;
+        this.threads = threads;
     }
 
     void start(@Observes StartupEvent event) {
-        thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "event-sequencer");
-            t.setDaemon(true);
-            return t;
-        });
+        thread = threads.timer("event-sequencer");
         long every = config.tailInterval().toMillis();
         thread.scheduleWithFixedDelay(this::lookForUnnumbered, 0, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A last run for what was committed here during the shutdown delay; the thread itself ends with
+     * the other background threads, after every feature's shutdown observer.
+     */
     void stop(@Observes ShutdownEvent event) {
-        if (thread != null) {
-            thread.shutdownNow();
+        try {
+            wake().get(WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.infof("Left events unnumbered at shutdown, for another replica or the next start: %s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.callingboxgateway.events;
 
+import io.callingboxgateway.database.ReadBudget;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
@@ -21,9 +22,11 @@ public class EventStreamResource {
 
     private final EventFeed feed;
     private final EventStreams streams;
+    private final ReadBudget budget;
 
-    EventStreamResource(EventFeed feed, EventStreams streams) {
+    EventStreamResource(EventFeed feed, EventStreams streams, ReadBudget budget) {
         this.feed = feed;
+        this.budget = budget;
         this.streams = streams;
     }
 
@@ -42,7 +45,10 @@ public class EventStreamResource {
             @RestQuery("call_id") String callId,
             @Context Sse sse) {
         EventFilter filter = EventFilter.parse(type, callId);
-        long start = lastEventId != null ? feed.start(lastEventId, "Last-Event-ID") : feed.start(after, "after");
+        // Outside the read filter (a stream would hold its place for its lifetime): the check takes one
+        long start = budget.call(() -> lastEventId != null
+                ? CursorParameter.resolve(feed, lastEventId, "Last-Event-ID")
+                : CursorParameter.resolve(feed, after, "after"));
         streams.admit();
         return streams.open(start, filter, sse);
     }

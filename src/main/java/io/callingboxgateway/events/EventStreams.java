@@ -3,14 +3,13 @@ package io.callingboxgateway.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.callingboxgateway.database.ReadsBusy;
 import io.callingboxgateway.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -22,10 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Live event streams. Each stream pulls pages from the feed at its own pace (the next page is read
- * only when the client has taken the previous one), so a slow client costs no memory; when it is
- * further behind than {@code gateway.events.stream-max-lag}, it is told to resume from its cursor,
- * where paging the feed catches up faster than a stream.
+ * Live event streams. Each stream pulls pages at its own pace (the next page is taken only when the
+ * client has taken the previous one), so a slow client costs no memory beyond one page. Pages of new
+ * events come from the {@link EventWindow}, one database read shared by all streams; a stream behind
+ * the window reads its own pages, and one further behind than {@code gateway.events.stream-max-lag}
+ * is told to resume from its cursor, where paging the feed catches up faster than a stream.
  */
 // Created at start so its metrics are on /q/metrics before first use
 @Startup
@@ -37,15 +37,15 @@ public class EventStreams {
     /** Seconds a client refused a stream place is asked to wait: streams end within their lifetime. */
     static final int RETRY_AFTER_SECONDS = 5;
 
-    private final EventFeed feed;
+    private final EventWindow window;
     private final EventTail tail;
     private final EventsConfig config;
     private final ObjectMapper json;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter refused;
 
-    EventStreams(EventFeed feed, EventTail tail, EventsConfig config, ObjectMapper json, MeterRegistry metrics) {
-        this.feed = feed;
+    EventStreams(EventWindow window, EventTail tail, EventsConfig config, ObjectMapper json, MeterRegistry metrics) {
+        this.window = window;
         this.tail = tail;
         this.config = config;
         this.json = json;
@@ -99,9 +99,7 @@ public class EventStreams {
             // A stream ends after its lifetime so no connection is held forever and load rebalances
             return Uni.createFrom().item(new Batch(List.of(resume(sse, position.get(), LIFETIME_OVER)), true));
         }
-        return Uni.createFrom()
-                .item(() -> QuarkusTransaction.requiringNew().call(() -> read(position.get(), filter)))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return window.read(position.get(), filter, BATCH)
                 .flatMap(read -> {
                     // Judged at the cursor the client holds: the page read with it is not sent, so the
                     // client must resume from before it, or it would skip that page.
@@ -122,13 +120,10 @@ public class EventStreams {
                             .after(lifetimeFirst ? remaining : wait)
                             .recoverWithItem(
                                     () -> new Batch(lifetimeFirst ? List.of() : List.of(heartbeat(sse)), false));
-                });
-    }
-
-    private record Read(EventPage page, long head) {}
-
-    private Read read(long after, EventFilter filter) {
-        return new Read(feed.page(after, filter, BATCH), feed.head());
+                })
+                // The read budget stayed full: the stream ends, and its client comes back with its cursor
+                .onFailure(ReadsBusy.class)
+                .recoverWithItem(() -> new Batch(List.of(resume(sse, position.get(), READS_BUSY)), true));
     }
 
     private List<OutboundSseEvent> toSse(Sse sse, EventPage page) {
@@ -145,6 +140,8 @@ public class EventStreams {
     }
 
     private static final String TOO_FAR = "stream fell too far behind; page GET /events?after=%d, then stream again";
+    private static final String READS_BUSY =
+            "this replica's reads are busy; stream again with after=%d in a moment, or from another replica";
     private static final String LIFETIME_OVER = "stream reached its maximum lifetime; stream again with after=%d";
 
     private OutboundSseEvent resume(Sse sse, long position, String reason) {

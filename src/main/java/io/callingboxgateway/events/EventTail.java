@@ -1,6 +1,7 @@
 package io.callingboxgateway.events;
 
 import io.agroal.api.AgroalDataSource;
+import io.callingboxgateway.background.BackgroundThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -30,21 +30,24 @@ public class EventTail {
 
     private final AgroalDataSource dataSource;
     private final EventsConfig config;
+    private final BackgroundThreads threads;
     private final Set<CompletableFuture<Long>> waiters = ConcurrentHashMap.newKeySet();
     private volatile long head = -1;
     private ScheduledExecutorService ticker;
 
-    EventTail(AgroalDataSource dataSource, EventsConfig config) {
+    EventTail(AgroalDataSource dataSource, EventsConfig config, BackgroundThreads threads) {
         this.dataSource = dataSource;
         this.config = config;
+        this.threads = threads;
     }
 
+    /**
+     * A timer of the gateway's own (ADR 0062), not the Quarkus scheduler, whose simple implementation
+     * looks at its triggers once a second (SimpleScheduler.CHECK_PERIOD), ten times the tail interval
+     * this look must keep (ADR 0006). Fixed delay: a slow look postpones the next instead of piling up.
+     */
     void start(@Observes StartupEvent event) {
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "event-tail");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ticker = threads.timer("event-tail");
         long every = config.tailInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::lookIfWaited, every, every, TimeUnit.MILLISECONDS);
     }
@@ -57,6 +60,11 @@ public class EventTail {
 
     void numberedHere(@Observes EventsNumbered numbered) {
         advanceTo(numbered.lastId());
+    }
+
+    /** The newest committed event id this replica knows of; -1 until it has looked once. */
+    public long head() {
+        return head;
     }
 
     /**

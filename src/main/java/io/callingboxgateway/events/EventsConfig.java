@@ -39,4 +39,12 @@ public interface EventsConfig {
     /** How long one event stream lasts before it ends with a resume event carrying its cursor. */
     @WithDefault("1h")
     Duration streamMaxLifetime();
+
+    /**
+     * How many of the newest events this replica keeps in memory for its live streams, read once and
+     * shared by all of them; a stream further behind reads its own pages until it catches up.
+     */
+    @WithDefault("1000")
+    @jakarta.validation.constraints.Min(1)
+    int streamWindow();
 }

@@ -14,7 +14,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
             io.callingboxgateway.webhook.WebhookEnvelope.class,
             io.callingboxgateway.webhook.WebhookEnvelope.Data.class,
             io.callingboxgateway.problem.Problem.class,
-            io.callingboxgateway.calls.CallView.AsSent.class,
+            io.callingboxgateway.model.CallView.AsSent.class,
+            // Built through its canonical constructor by CallField.assemble, read by its record components.
+            io.callingboxgateway.model.CallSnapshot.class,
             io.callingboxgateway.upstream.poll.CallRefreshResource.Refreshed.class,
             io.callingboxgateway.security.CreatedApiKey.class,
         })

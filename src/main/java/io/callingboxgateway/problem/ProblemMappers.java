@@ -75,10 +75,38 @@ public class ProblemMappers {
                     .header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS)
                     .build();
         }
+        if (callerWentAway(e)) {
+            // Writing the answer failed because the client closed the connection: nobody reads what
+            // follows, and logging it as an error would bury real incidents under hang-ups.
+            LOG.debugf("Caller closed the connection before the answer was written: %s", rootMessage(e));
+            return Problem.of(500, "internal-error", "Internal error", "The connection was closed")
+                    .toResponse();
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unhandled error, incident %s", incident);
         return Problem.of(500, "internal-error", "Internal error", "Something went wrong; incident " + incident)
                 .toResponse();
+    }
+
+    /**
+     * What Vert.x and Quarkus REST raise when the answer cannot be written to a closed connection. Narrow
+     * on purpose: any other I/O failure (an upstream read, a JSON writer) stays an incident.
+     */
+    private static boolean callerWentAway(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof io.vertx.core.http.HttpClosedException) {
+                return true;
+            }
+            if (cause instanceof java.io.IOException
+                    && !(cause instanceof JsonProcessingException)
+                    && cause.getMessage() != null
+                    && (cause.getMessage().startsWith("Failed to write")
+                            || cause.getMessage().contains("Connection has been closed")
+                            || cause.getMessage().contains("Connection was closed"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {

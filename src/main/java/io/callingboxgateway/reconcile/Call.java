@@ -1,6 +1,7 @@
 package io.callingboxgateway.reconcile;
 
 import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.model.CallView;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.AttributeOverride;
@@ -78,6 +79,11 @@ public class Call extends PanacheEntityBase {
 
     public Instant lastPolledAt() {
         return lastPolledAt;
+    }
+
+    /** The call as {@code GET /calls/{id}} serves it and an event carries it. */
+    public CallView view() {
+        return CallView.of(upstream, firstSeenVia, firstSeenAt, lastWebhookAt, lastPolledAt);
     }
 
     /** Grows with every write of the row: the entity tag of {@code GET /calls/{id}}. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.callingboxgateway.calls.CallView;
 import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Change;
 import io.callingboxgateway.reconcile.CallMerge.Result;
@@ -74,7 +73,7 @@ class EventLogWriter {
                 .setParameter("conflict", decision.result().statusConflict())
                 .setParameter("events", write(events))
                 // Serialised once, written as jsonb by the database: no tree, no entity, for the hot path.
-                .setParameter("call", write(CallView.of(call)))
+                .setParameter("call", write(call.view()))
                 // The reconcile span, so the push that delivers these events continues its trace.
                 .setParameter("traceparent", TraceParents.current())
                 .executeUpdate();

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -139,7 +140,7 @@ public class CallingBoxSimulatorResource {
     @ServerExceptionMapper
     Response framework(WebApplicationException e) {
         Response.StatusType status = e.getResponse().getStatusInfo();
-        return error(status.getStatusCode(), status.getReasonPhrase().toLowerCase());
+        return error(status.getStatusCode(), status.getReasonPhrase().toLowerCase(Locale.ROOT));
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)

@@ -23,7 +23,13 @@ public record FaultSettings(
         boolean webhooksSilent) {
 
     static final Duration MAX_DELAY_LIMIT = Duration.ofMinutes(10);
-    static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(30);
+    /**
+     * The hold-back limit when none is given: in a {@code PUT /sandbox/faults} body and, as the default of
+     * {@code sandbox.faults.max-delay}, at start, so that no faults at all look the same either way.
+     */
+    static final String NEUTRAL_MAX_DELAY = "PT30S";
+
+    static final Duration DEFAULT_MAX_DELAY = Duration.parse(NEUTRAL_MAX_DELAY);
     private static final Set<String> FIELDS =
             Set.of("drop_rate", "duplicate_rate", "delay_rate", "max_delay", "wrong_signature_rate", "webhooks_silent");
 

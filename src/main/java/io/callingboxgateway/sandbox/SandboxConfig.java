@@ -81,7 +81,7 @@ public interface SandboxConfig {
         double delayRate();
 
         /** The longest real time a delayed or duplicated delivery is held back. */
-        @WithDefault("30s")
+        @WithDefault(FaultSettings.NEUTRAL_MAX_DELAY)
         Duration maxDelay();
 
         /** Share of delivery attempts signed with a wrong secret. */

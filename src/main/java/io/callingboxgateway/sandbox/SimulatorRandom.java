@@ -15,14 +15,10 @@ import java.util.UUID;
 @IfBuildProfile(anyOf = {"dev", "test"})
 public class SimulatorRandom {
 
-    private Random random;
+    private final Random random;
 
     SimulatorRandom(SandboxConfig config) {
         random = config.seed().isPresent() ? new Random(config.seed().getAsLong()) : new Random();
-    }
-
-    public synchronized void reseed(long seed) {
-        random = new Random(seed);
     }
 
     synchronized boolean chance(double probability) {

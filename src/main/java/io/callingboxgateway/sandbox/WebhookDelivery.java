@@ -3,6 +3,7 @@ package io.callingboxgateway.sandbox;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.UUID;
 
 /**
@@ -11,6 +12,11 @@ import java.util.UUID;
  * fixed when the event fires (each attempt only signs it afresh).
  */
 final class WebhookDelivery {
+
+    /** The order of {@code GET /v1/webhook_deliveries}: newest first, in creation order within an instant. */
+    static final Comparator<WebhookDelivery> NEWEST_FIRST = Comparator.comparing((WebhookDelivery d) -> d.createdAt)
+            .thenComparingLong(d -> d.sequence)
+            .reversed();
 
     final UUID id;
     final long sequence;
@@ -61,6 +67,52 @@ final class WebhookDelivery {
 
     synchronized boolean awaits(long round) {
         return this.round == round && "pending".equals(status);
+    }
+
+    /** Records the 2xx that ends this round; false when a newer round or an earlier answer settled it. */
+    synchronized boolean delivered(long round, int responseStatus, Instant now) {
+        if (!awaits(round)) {
+            return false;
+        }
+        attemptCount++;
+        status = "delivered";
+        lastResponseStatus = responseStatus;
+        nextAttemptAt = null;
+        if (deliveredAt == null) {
+            deliveredAt = now;
+        }
+        updatedAt = now;
+        return true;
+    }
+
+    /**
+     * Records a failed attempt of this round: the delivery is exhausted after {@code maxAttempts}, else it
+     * stays pending and the caller schedules its next attempt.
+     *
+     * @return false when a newer round or an earlier answer settled it, and nothing was recorded
+     */
+    synchronized boolean failed(long round, Integer responseStatus, String error, Instant now, int maxAttempts) {
+        if (!awaits(round)) {
+            return false;
+        }
+        attemptCount++;
+        lastError = error;
+        lastResponseStatus = responseStatus;
+        updatedAt = now;
+        if (attemptCount >= maxAttempts) {
+            status = "exhausted";
+            nextAttemptAt = null;
+        }
+        return true;
+    }
+
+    /** Back to pending for a manual redelivery, in a new round that no earlier attempt can settle. */
+    synchronized long reopen(Instant now) {
+        status = "pending";
+        manualRetryCount++;
+        nextAttemptAt = now;
+        updatedAt = now;
+        return ++round;
     }
 
     synchronized ObjectNode toJson() {

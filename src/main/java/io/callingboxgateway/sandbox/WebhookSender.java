@@ -1,8 +1,5 @@
 package io.callingboxgateway.sandbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.vertx.http.HttpServer;
@@ -10,57 +7,32 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
  * Sends the simulator's webhooks as CallingBox does: one delivery per event and destination, signed,
- * retried on the documented schedule until a 2xx or the eighth failure, and recorded for
- * {@code GET /v1/webhook_deliveries}. The configured faults strike here.
+ * retried on the documented schedule ({@link CallingBoxRetrySchedule}) until a 2xx or the eighth
+ * failure, and recorded for {@code GET /v1/webhook_deliveries}. The configured faults strike here; the
+ * wire format is {@link WebhookPost}'s.
  */
 @ApplicationScoped
 @IfBuildProfile(anyOf = {"dev", "test"})
 public class WebhookSender {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    static final int MAX_ATTEMPTS = 8;
-
-    /** The wait before attempts 2 to 8, each after the previous attempt, before jitter and scaling. */
-    static final List<Duration> RETRY_SCHEDULE = List.of(
-            Duration.ofMinutes(1),
-            Duration.ofMinutes(5),
-            Duration.ofMinutes(30),
-            Duration.ofHours(2),
-            Duration.ofHours(5),
-            Duration.ofHours(10),
-            Duration.ofHours(24));
-
-    static final double JITTER = 0.2;
-
     private final SimulatorClock clock;
     private final SimulatorRandom random;
     private final Instance<HttpServer> server;
     private final SandboxConfig.Webhook config;
-    private final ExecutorService httpThreads;
-    private final HttpClient http;
+    private final WebhookPost post;
     private final Map<UUID, WebhookDelivery> deliveries = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
@@ -75,20 +47,8 @@ public class WebhookSender {
         this.random = random;
         this.server = server;
         this.config = config.webhook();
-        this.faults = FaultSettings.of(config.faults());
-        this.endpointEnabled = this.config.enabled();
-        this.endpointUrl = this.config.url().orElse(null);
-        this.httpThreads = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "sandbox-webhooks");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.http = HttpClient.newBuilder()
-                .executor(httpThreads)
-                .connectTimeout(this.config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.post = new WebhookPost(this.config);
+        reset(config);
     }
 
     public FaultSettings faults() {
@@ -167,7 +127,7 @@ public class WebhookSender {
                 call.id,
                 eventType,
                 url,
-                envelope(id, eventType, now, snapshot),
+                WebhookPost.envelope(id, eventType, now, snapshot),
                 now,
                 summarises);
         // The first attempt goes out within about two seconds of the event.
@@ -175,20 +135,6 @@ public class WebhookSender {
         delivery.nextAttemptAt = now.plus(wait).truncatedTo(ChronoUnit.MICROS);
         deliveries.put(id, delivery);
         clock.afterReal(wait, () -> attempt(delivery, 0, true));
-    }
-
-    private static byte[] envelope(UUID id, String eventType, Instant created, ObjectNode call) {
-        ObjectNode envelope = JsonNodeFactory.instance.objectNode();
-        envelope.put("id", id.toString());
-        envelope.put("type", eventType);
-        envelope.put("created", created.getEpochSecond());
-        envelope.put("api_version", "2026-04");
-        envelope.putObject("data").set("call", call);
-        try {
-            return JSON.writeValueAsBytes(envelope);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A tree of plain JSON nodes always serialises", e);
-        }
     }
 
     private void attempt(WebhookDelivery delivery, long round, boolean mayHoldBack) {
@@ -211,9 +157,9 @@ public class WebhookSender {
             if (forged) {
                 counters.wrongSignatures.incrementAndGet();
             }
-            post(delivery, forged).whenComplete((status, error) -> {
+            post.send(delivery, forged).whenComplete((status, error) -> {
                 if (error != null) {
-                    failed(delivery, round, null, describe(error));
+                    failed(delivery, round, null, WebhookPost.describe(error));
                 } else if (status >= 200 && status < 300) {
                     succeeded(delivery, round, status);
                     maybeDuplicate(delivery, now);
@@ -229,91 +175,36 @@ public class WebhookSender {
             counters.duplicated.incrementAndGet();
             clock.afterReal(random.upTo(now.maxDelay()), () -> {
                 if (delivery.epoch == epoch) {
-                    post(delivery, false);
+                    post.send(delivery, false);
                 }
             });
         }
     }
 
-    private CompletableFuture<Integer> post(WebhookDelivery delivery, boolean forged) {
-        long timestamp = Instant.now().getEpochSecond();
-        String secret = forged ? config.secret() + "_forged" : config.secret();
-        HttpRequest request;
-        try {
-            request = HttpRequest.newBuilder(URI.create(delivery.url))
-                    .timeout(config.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("CallingBox-Signature", WebhookSignature.header(secret, timestamp, delivery.body))
-                    .header("CallingBox-Event-Id", delivery.id.toString())
-                    .header("CallingBox-Event-Type", delivery.eventType)
-                    .header("X-CallingBox-Event", delivery.eventType)
-                    .header("X-CallingBox-Call-Id", delivery.callId.toString())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
-    }
-
     private void succeeded(WebhookDelivery delivery, long round, int status) {
         Instant now = clock.now();
-        synchronized (delivery) {
-            if (!delivery.awaits(round)) {
-                return;
-            }
-            delivery.attemptCount++;
-            delivery.status = "delivered";
-            delivery.lastResponseStatus = status;
-            delivery.nextAttemptAt = null;
-            if (delivery.deliveredAt == null) {
-                delivery.deliveredAt = now;
-            }
-            delivery.updatedAt = now;
-        }
-        if (delivery.summarises != null) {
+        if (delivery.delivered(round, status, now) && delivery.summarises != null) {
             delivery.summarises.webhookDelivered(now);
         }
     }
 
     private void failed(WebhookDelivery delivery, long round, Integer status, String error) {
         Instant now = clock.now();
-        boolean exhausted;
+        // under the delivery's monitor, so a redelivery cannot slip between the record and the retry
         synchronized (delivery) {
-            if (!delivery.awaits(round)) {
+            if (!delivery.failed(round, status, error, now, CallingBoxRetrySchedule.MAX_ATTEMPTS)) {
                 return;
             }
-            delivery.attemptCount++;
-            delivery.lastError = error;
-            delivery.lastResponseStatus = status;
-            delivery.updatedAt = now;
-            exhausted = delivery.attemptCount >= MAX_ATTEMPTS;
-            if (exhausted) {
-                delivery.status = "exhausted";
-                delivery.nextAttemptAt = null;
-            } else {
-                Duration wait = clock.real(jittered(RETRY_SCHEDULE.get(delivery.attemptCount - 1)));
+            if ("pending".equals(delivery.status)) {
+                Duration wait = clock.real(CallingBoxRetrySchedule.waitAfter(delivery.attemptCount, random));
                 delivery.nextAttemptAt = now.plus(wait).truncatedTo(ChronoUnit.MICROS);
                 clock.afterReal(wait, () -> attempt(delivery, round, true));
+                return;
             }
         }
-        if (exhausted && delivery.summarises != null) {
+        if (delivery.summarises != null) {
             delivery.summarises.webhookFailed(error, now);
         }
-    }
-
-    private Duration jittered(Duration wait) {
-        return Duration.ofNanos(Math.round(wait.toNanos() * random.between(1 - JITTER, 1 + JITTER)));
-    }
-
-    private static String describe(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof HttpTimeoutException) {
-            return "receiver did not answer within the timeout";
-        }
-        String message = cause.getMessage();
-        return "could not reach the receiver: "
-                + (message == null || message.isBlank() ? cause.getClass().getSimpleName() : message);
     }
 
     /**
@@ -330,11 +221,7 @@ public class WebhookSender {
         long round;
         ObjectNode record;
         synchronized (delivery) {
-            round = ++delivery.round;
-            delivery.status = "pending";
-            delivery.manualRetryCount++;
-            delivery.nextAttemptAt = now;
-            delivery.updatedAt = now;
+            round = delivery.reopen(now);
             record = delivery.toJson();
         }
         if (delivery.summarises != null) {
@@ -348,9 +235,7 @@ public class WebhookSender {
     List<WebhookDelivery> list(Predicate<WebhookDelivery> filter, int limit) {
         return deliveries.values().stream()
                 .filter(filter)
-                .sorted(Comparator.comparing((WebhookDelivery d) -> d.createdAt)
-                        .thenComparingLong(d -> d.sequence)
-                        .reversed())
+                .sorted(WebhookDelivery.NEWEST_FIRST)
                 .limit(limit)
                 .toList();
     }
@@ -358,6 +243,6 @@ public class WebhookSender {
     @PreDestroy
     void stop() {
         epoch++;
-        httpThreads.shutdownNow();
+        post.close();
     }
 }

@@ -1,5 +1,7 @@
 package io.callingboxgateway.subscriptions;
 
+import io.callingboxgateway.events.CursorParameter;
+import io.callingboxgateway.events.EventFeed;
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
 import jakarta.validation.Valid;
@@ -29,9 +31,13 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class SubscriptionResource {
 
     private final SubscriptionService subscriptions;
+    private final DeadLetters deadLetters;
+    private final EventFeed feed;
 
-    SubscriptionResource(SubscriptionService subscriptions) {
+    SubscriptionResource(SubscriptionService subscriptions, DeadLetters deadLetters, EventFeed feed) {
         this.subscriptions = subscriptions;
+        this.deadLetters = deadLetters;
+        this.feed = feed;
     }
 
     @POST
@@ -90,7 +96,13 @@ public class SubscriptionResource {
     public Response replay(
             @PathParam("id") String id,
             @RestQuery @Parameter(description = "An event id or feed cursor; delivery resumes after it") String from) {
-        SubscriptionView moved = subscriptions.replay(uuid(id), from).orElseThrow(() -> notFound(id));
+        UUID subscription = uuid(id);
+        if (from == null || from.isEmpty()) {
+            throw ProblemException.invalidParameter(
+                    "from", "from is required: the event id (or feed cursor) after which to deliver again");
+        }
+        long position = CursorParameter.resolve(feed, from, "from");
+        SubscriptionView moved = subscriptions.replay(subscription, position).orElseThrow(() -> notFound(id));
         return Response.accepted(moved).build();
     }
 
@@ -113,7 +125,7 @@ public class SubscriptionResource {
             @RestQuery @Parameter(description = "An event id or next_cursor") String after,
             @RestQuery @Parameter(description = "1 to 500; default 100") String limit) {
         int size = RequestValues.intInRange("limit", limit, 1, 500, 100);
-        return subscriptions.deadLetters(uuid(id), eventId(after), size).orElseThrow(() -> notFound(id));
+        return deadLetters.page(uuid(id), eventId(after), size).orElseThrow(() -> notFound(id));
     }
 
     private static long eventId(String after) {

@@ -1,19 +1,13 @@
 package io.callingboxgateway.subscriptions;
 
 import io.callingboxgateway.events.EventFeed;
-import io.callingboxgateway.events.EventFilter;
-import io.callingboxgateway.problem.Problem;
-import io.callingboxgateway.problem.ProblemException;
-import io.callingboxgateway.problem.RequestValues;
 import io.callingboxgateway.subscriptions.secrets.SigningSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +50,7 @@ public class SubscriptionService {
     @Transactional
     public SubscriptionView create(SubscriptionRequest request) {
         String url = checkedUrl(request.url());
-        List<String> types = checkedTypes(request.eventTypes());
+        List<String> types = SubscribedTypes.checked(request.eventTypes());
         requireRoomForOneMore();
         Instant now = now();
         Subscription s = new Subscription();
@@ -101,7 +95,7 @@ public class SubscriptionService {
     }
 
     /**
-     * Refuses a subscription beyond {@code gateway.subscriptions.max}. Creations take one transaction
+     * Refuses a subscription beyond {@code gateway.subscriptions.max} ({@link SubscriptionLimitReached}). Creations take one transaction
      * lock in turn, so two at once cannot both take the last place.
      */
     private void requireRoomForOneMore() {
@@ -109,12 +103,7 @@ public class SubscriptionService {
                 .getSingleResult();
         long count = Subscription.count();
         if (count >= limits.max()) {
-            throw new ProblemException(Problem.of(
-                    409,
-                    "subscription-limit",
-                    "Too many subscriptions",
-                    "there are already " + count + " subscriptions, the most this gateway keeps"
-                            + " (gateway.subscriptions.max = " + limits.max() + "); delete one first"));
+            throw new SubscriptionLimitReached(count, limits.max());
         }
     }
 
@@ -125,7 +114,7 @@ public class SubscriptionService {
     @Transactional
     public Optional<SubscriptionView> update(UUID id, SubscriptionPatch patch) {
         String url = patch.url() == null ? null : checkedUrl(patch.url());
-        List<String> types = patch.eventTypes() == null ? null : checkedTypes(patch.eventTypes());
+        List<String> types = patch.eventTypes() == null ? null : SubscribedTypes.checked(patch.eventTypes());
         Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (s == null) {
             return Optional.empty();
@@ -195,21 +184,18 @@ public class SubscriptionService {
     }
 
     /**
-     * Moves the subscriber's position to {@code from} (back to replay, or forward to skip), so the
+     * Moves the subscriber's position to {@code position} (back to replay, or forward to skip), so the
      * events after it are delivered again in order. Dead letters after it are dropped: those events
      * are queued again.
+     *
+     * @param position the feed position the resource read from the caller's cursor
      */
     @Transactional
-    public Optional<SubscriptionView> replay(UUID id, String from) {
+    public Optional<SubscriptionView> replay(UUID id, long position) {
         Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (s == null) {
             return Optional.empty();
         }
-        if (from == null || from.isEmpty()) {
-            throw ProblemException.invalidParameter(
-                    "from", "from is required: the event id (or feed cursor) after which to deliver again");
-        }
-        long position = feed.start(from, "from");
         Instant now = now();
         s.position = position;
         s.attempts = 0;
@@ -222,73 +208,12 @@ public class SubscriptionService {
         return Optional.of(SubscriptionView.of(s, feed.head(), now));
     }
 
-    public Optional<DeadLetterPage> deadLetters(UUID id, long after, int limit) {
-        if (Subscription.findById(id) == null) {
-            return Optional.empty();
-        }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                        select event_id, attempts, last_error, last_response_status, dead_at
-                        from dead_letter where subscription_id = :id and event_id > :after
-                        order by event_id limit :limit
-                        """)
-                .setParameter("id", id)
-                .setParameter("after", after)
-                .setParameter("limit", limit + 1)
-                .getResultList();
-        boolean hasMore = rows.size() > limit;
-        List<DeadLetterPage.DeadLetter> page = rows.stream()
-                .limit(limit)
-                .map(row -> new DeadLetterPage.DeadLetter(
-                        ((Number) row[0]).longValue(),
-                        ((Number) row[1]).intValue(),
-                        (String) row[2],
-                        row[3] == null ? null : ((Number) row[3]).intValue(),
-                        instant(row[4])))
-                .toList();
-        String next = hasMore ? Long.toString(page.get(limit - 1).eventId()) : null;
-        return Optional.of(new DeadLetterPage(page, next, hasMore));
-    }
-
     private String checkedUrl(String url) {
         try {
             return urls.check(url.trim()).uri().toString();
         } catch (SubscriberUrlPolicy.Refused e) {
-            throw invalidField("url", e.getMessage());
+            throw new InvalidSubscription("url", e.getMessage());
         }
-    }
-
-    /** Known call event types, or {@code ["*"]} (the default) for all of them. */
-    static List<String> checkedTypes(List<String> types) {
-        if (types == null) {
-            return List.of(Subscription.ALL_TYPES);
-        }
-        if (types.isEmpty()) {
-            throw invalidField("event_types", "event_types must not be empty; use [\"*\"] for all event types");
-        }
-        List<String> wanted = types.stream().distinct().sorted().toList();
-        if (wanted.contains(Subscription.ALL_TYPES)) {
-            if (wanted.size() > 1) {
-                throw invalidField("event_types", "event_types: \"*\" already means all event types; list it alone");
-            }
-            return wanted;
-        }
-        for (String type : wanted) {
-            if (type == null || !EventFilter.TYPES.contains(type)) {
-                throw invalidField(
-                        "event_types",
-                        "event_types: '%s' is not an event type; valid types: %s, or \"*\" for all"
-                                .formatted(
-                                        type == null ? "null" : RequestValues.echo(type),
-                                        String.join(", ", EventFilter.TYPES)));
-            }
-        }
-        return wanted;
-    }
-
-    private static ProblemException invalidField(String field, String detail) {
-        return new ProblemException(
-                Problem.of(400, "invalid-request", "Invalid request", detail).withParameter(field));
     }
 
     private static String blankToNull(String value) {
@@ -297,12 +222,5 @@ public class SubscriptionService {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant instant) return instant;
-        if (value instanceof Timestamp timestamp) return timestamp.toInstant();
-        if (value instanceof OffsetDateTime odt) return odt.toInstant();
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
     }
 }

@@ -47,7 +47,6 @@ public class CallingBoxClient {
     private final CallingBoxRestClient rest;
     private final ObjectMapper json;
     private final Optional<ApiKey> key;
-    private final Optional<String> healEndpointId;
     private final Guard guard;
     private final CircuitBreakerMaintenance breakers;
     private final MeterRegistry metrics;
@@ -62,7 +61,6 @@ public class CallingBoxClient {
         this.rest = rest;
         this.json = json;
         this.key = ApiKey.from(config.apiKey());
-        this.healEndpointId = config.healEndpointId();
         this.breakers = breakers;
         this.metrics = metrics;
         this.retries = metrics.counter("callingbox.upstream.retries");
@@ -152,11 +150,11 @@ public class CallingBoxClient {
         return guarded(() -> rest.listCalls(bearer()));
     }
 
-    /** {@code GET /v1/webhook_deliveries?status=exhausted}, limited to the configured endpoint if any. */
-    public List<WebhookDelivery> exhaustedDeliveries(int limit) {
+    /** {@code GET /v1/webhook_deliveries?status=exhausted}, of one webhook endpoint or of all. */
+    public List<WebhookDelivery> exhaustedDeliveries(Optional<String> endpointId, int limit) {
         return guarded(() -> {
             WebhookDelivery.Page page = rest.listDeliveries(
-                    bearer(), healEndpointId.orElse(null), null, "exhausted", Math.min(Math.max(limit, 1), 200));
+                    bearer(), endpointId.orElse(null), null, "exhausted", Math.min(Math.max(limit, 1), 200));
             return page == null || page.data() == null ? List.<WebhookDelivery>of() : page.data();
         });
     }

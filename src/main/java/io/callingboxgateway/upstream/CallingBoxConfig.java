@@ -2,10 +2,18 @@ package io.callingboxgateway.upstream;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
 
-/** How the gateway reaches CallingBox and how its poller behaves. */
+/**
+ * How the gateway reaches CallingBox: key, address, timeout, retries and breaker. The poller's settings,
+ * under the same prefix, are {@code upstream/poll/PollerConfig}; the base URL's default is the one
+ * written here (application.properties does not repeat it).
+ */
 @ConfigMapping(prefix = "callingbox")
 public interface CallingBoxConfig {
 
@@ -16,50 +24,9 @@ public interface CallingBoxConfig {
     @WithDefault("https://api.callingbox.io")
     String baseUrl();
 
-    /** How often the poller runs, as a Quarkus duration (30s, 5m); 0 or off disables polling. */
-    @WithDefault("30s")
-    String pollInterval();
-
-    /** How far back the first discovery on an empty store imports existing calls. */
-    @WithDefault("30d")
-    Duration backfillSince();
-
-    /** How far below the last complete scan's newest call discovery keeps reading, for calls listed late. */
-    @WithDefault("10m")
-    Duration discoveryOverlap();
-
-    /** How many listed calls discovery compares against the store in one query. */
-    @WithDefault("1000")
-    int discoveryBatch();
-
-    /** The refresh backoff of an unchanged call never exceeds this many poll intervals. */
-    @WithDefault("10")
-    int refreshCapFactor();
-
-    /** How many unsettled calls one poll re-reads at most. */
-    @WithDefault("100")
-    int refreshBatch();
-
-    /** How many exhausted webhook deliveries one poll asks CallingBox to redeliver at most. */
-    @WithDefault("20")
-    int redeliverBatch();
-
-    /** Only heal deliveries of this webhook endpoint id; all of the organisation's when unset. */
-    Optional<String> healEndpointId();
-
-    /** How long a poller's lease lasts without renewal before another replica may take over. */
-    @WithDefault("2m")
-    Duration leaseDuration();
-
-    /** This replica's name in the poller lease; the host name plus a random suffix when unset. */
-    Optional<String> replicaId();
-
-    /** A call still not terminal this long after its creation counts as stuck in the metrics. */
-    @WithDefault("1h")
-    Duration stuckAfter();
-
     /** Time allowed for one request to CallingBox (for the call list: until the response starts). */
     @WithDefault("10s")
+    @DurationMin(millis = 1)
     Duration requestTimeout();
 
     /** Retries of a request that failed with a 5xx, a 429 or a timeout. */
@@ -72,18 +39,22 @@ public interface CallingBoxConfig {
 
         /** Retries after the first attempt. */
         @WithDefault("3")
+        @Min(0)
         int maxRetries();
 
         /** Delay before the first retry; each further one doubles it, with jitter. */
         @WithDefault("500ms")
+        @DurationMin(millis = 0)
         Duration delay();
 
         /** Upper bound of the backoff delay between two attempts. */
         @WithDefault("10s")
+        @DurationMin(millis = 0)
         Duration maxDelay();
 
         /** A 429 whose Retry-After asks for a longer wait than this is not retried. */
         @WithDefault("60s")
+        @DurationMin(millis = 0)
         Duration maxRetryAfter();
     }
 
@@ -91,14 +62,18 @@ public interface CallingBoxConfig {
 
         /** How many recent requests the breaker judges (its rolling window). */
         @WithDefault("10")
+        @Min(1)
         int requestVolume();
 
         /** Share of failures in the window that opens the breaker. */
         @WithDefault("0.5")
+        @DecimalMin("0")
+        @DecimalMax("1")
         double failureRatio();
 
         /** How long the breaker stays open before letting a trial request through. */
         @WithDefault("30s")
+        @DurationMin(millis = 0)
         Duration delay();
     }
 }

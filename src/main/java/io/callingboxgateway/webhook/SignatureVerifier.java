@@ -64,10 +64,6 @@ public final class SignatureVerifier {
      */
     public record Verification(Result result, int secretIndex, long skewSeconds) {
 
-        public boolean verified() {
-            return result == Result.VERIFIED;
-        }
-
         static Verification failed(Result result) {
             return new Verification(result, -1, -1);
         }

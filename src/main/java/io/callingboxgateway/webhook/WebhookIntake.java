@@ -9,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.MediaType;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -23,7 +24,6 @@ public class WebhookIntake {
 
     private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
 
-    private final WebhookConfig config;
     private final SignatureVerifier verifier;
     private final int secretCount;
     private final ObjectMapper json;
@@ -31,7 +31,6 @@ public class WebhookIntake {
     private final WebhookMetrics metrics;
 
     WebhookIntake(WebhookConfig config, ObjectMapper json, WebhookService service, WebhookMetrics metrics) {
-        this.config = config;
         List<String> secrets = config.signingSecrets();
         this.verifier = new SignatureVerifier(secrets, config.tolerance(), Clock.systemUTC());
         this.secretCount = secrets.size();
@@ -40,11 +39,7 @@ public class WebhookIntake {
         this.metrics = metrics;
     }
 
-    void checkAtStartup(@Observes StartupEvent event) {
-        List<String> problems = config.problems();
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("Invalid webhook configuration: " + String.join("; ", problems));
-        }
+    void reportSecretsAtStartup(@Observes StartupEvent event) {
         if (secretCount == 0) {
             LOG.warn("No CallingBox webhook signing secret is configured (CALLINGBOX_WEBHOOK_SECRETS): every"
                     + " webhook will be refused with 401 until one is. Polling is unaffected.");
@@ -116,12 +111,30 @@ public class WebhookIntake {
         try {
             return service.apply(envelope);
         } catch (RuntimeException e) {
+            if (valueRefused(e)) {
+                // e.g. a NUL character in a text field: nothing was stored, and sending it again cannot help
+                LOG.infof("Webhook %s refused: PostgreSQL cannot hold one of its values", envelope.id());
+                throw rejected(
+                        Rejection.MALFORMED,
+                        WebhookProblems.malformed("The call holds a value that cannot be stored (a NUL"
+                                + " character, or a number or date out of range)"));
+            }
             if (!DatabaseOutage.isCauseOf(e)) {
                 throw e;
             }
             LOG.warnf("Webhook %s not stored, database unavailable: %s", envelope.id(), e.toString());
             throw rejected(Rejection.UNAVAILABLE, new WebhookProblems.StoreUnavailable(e));
         }
+    }
+
+    /** SQL state class 22, data exception: PostgreSQL refused a value of this webhook, not the database. */
+    private static boolean valueRefused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState().startsWith("22");
+            }
+        }
+        return false;
     }
 
     private RuntimeException rejected(Rejection reason, RuntimeException answer) {

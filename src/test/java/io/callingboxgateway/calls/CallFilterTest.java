@@ -19,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.util.Arrays;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,11 @@ class CallFilterTest {
         // the legacy call without an agent matches neither agent
         assertListed("agent_id=" + SALES_AGENT, RINGING, EXTRACTION_FAILED, UNANSWERED, BOOKED);
         assertListed(
-                "agent_id=" + SALES_AGENT.toString().toUpperCase(), RINGING, EXTRACTION_FAILED, UNANSWERED, BOOKED);
+                "agent_id=" + SALES_AGENT.toString().toUpperCase(Locale.ROOT),
+                RINGING,
+                EXTRACTION_FAILED,
+                UNANSWERED,
+                BOOKED);
         assertListed("agent_id=00000000-0000-4000-8000-000000000000");
     }
 

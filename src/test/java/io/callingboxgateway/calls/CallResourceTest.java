@@ -20,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,7 +171,10 @@ class CallResourceTest {
     void anUppercaseIdFindsTheSameCall() {
         store.insert(TestCall.completed(BOOKED, "2026-04-16T09:15:02Z"));
 
-        given().get("/calls/{id}", BOOKED.toUpperCase()).then().statusCode(200).body("id", equalTo(BOOKED));
+        given().get("/calls/{id}", BOOKED.toUpperCase(Locale.ROOT))
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(BOOKED));
     }
 
     @Test

@@ -6,21 +6,17 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.keys.SharedKeys;
 import io.callingboxgateway.testing.CallStore;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.TestCall;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -46,7 +42,7 @@ class CursorKeyTest {
     SharedKeys sharedKeys;
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     @Inject
     CallStore store;
@@ -65,7 +61,7 @@ class CursorKeyTest {
     }
 
     @Test
-    void theGeneratedKeyIsKeptInTheDatabaseAndNeverReplaced() throws SQLException {
+    void theGeneratedKeyIsKeptInTheDatabaseAndNeverReplaced() {
         byte[] stored = storedKey();
 
         assertEquals(32, stored.length);
@@ -110,15 +106,7 @@ class CursorKeyTest {
                 .body("detail", equalTo("cursor was modified or truncated; use next_cursor exactly as returned"));
     }
 
-    private byte[] storedKey() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select =
-                        connection.prepareStatement("select secret from gateway_key where name = ?")) {
-            select.setString(1, CursorKey.SHARED_NAME);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getBytes(1);
-            }
-        }
+    private byte[] storedKey() {
+        return db.queryBytes("select secret from gateway_key where name = ?", CursorKey.SHARED_NAME);
     }
 }

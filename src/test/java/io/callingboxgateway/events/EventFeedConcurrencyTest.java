@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallEvent;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -63,14 +63,13 @@ class EventFeedConcurrencyTest {
     Reconciler reconciler;
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     @TestHTTPResource("/")
     URI base;
 
     @Test
     void aFollowerSeesEveryEventOnceInOrderWhileWritersCommitConcurrently() throws Exception {
-        TestDatabase db = new TestDatabase(dataSource);
         FeedClient feed = new FeedClient(base);
         long start = db.head();
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 2);

@@ -18,10 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -53,18 +53,16 @@ class EventFeedTest {
     EventRetention retention;
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     @TestHTTPResource("/")
     URI base;
 
-    private TestDatabase db;
     private FeedClient feed;
 
     @BeforeEach
     void setUp() {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        db = new TestDatabase(dataSource);
         feed = new FeedClient(base);
     }
 

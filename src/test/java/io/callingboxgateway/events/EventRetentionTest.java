@@ -9,13 +9,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
-import io.callingboxgateway.subscriptions.delivery.DeliveryLedger;
-import io.callingboxgateway.testing.Management;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -59,20 +58,14 @@ class EventRetentionTest {
     EventRetention retention;
 
     @Inject
-    AgroalDataSource dataSource;
-
-    @Inject
-    DeliveryLedger ledger;
+    TestDatabase db;
 
     @TestHTTPResource("/")
     URI base;
 
-    private TestDatabase db;
-
     @BeforeEach
     void setUp() {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        db = new TestDatabase(dataSource);
         // Subscriptions left by other tests would hold retention back (their dead letters go with them).
         db.update("delete from subscription");
     }
@@ -91,7 +84,7 @@ class EventRetentionTest {
         long floorBefore = db.deletedThrough();
         long oldest = db.head();
         db.ageEventsThrough(oldest, 400);
-        double deletedBefore = Management.value(DELETED);
+        double deletedBefore = Metrics.value(DELETED);
 
         // a reader holds one event of the second batch: retention must stop there, not before
         long held = floorBefore + BATCH + 5;
@@ -121,7 +114,7 @@ class EventRetentionTest {
         assertEquals(oldest, db.deletedThrough());
         assertEquals(0, db.queryLong("select count(*) from call_event where id <= ?", oldest));
         assertEquals(1, db.queryLong("select count(*) from call_event where id > ?", oldest));
-        assertEquals(deletedBefore + deleted, Management.value(DELETED));
+        assertEquals(deletedBefore + deleted, Metrics.value(DELETED));
 
         given().get("/events?after=" + floorBefore)
                 .then()
@@ -219,7 +212,7 @@ class EventRetentionTest {
         assertEquals(behind - floorBefore, deleted, "only what the subscriber has handled goes");
         assertEquals(behind, db.deletedThrough());
         assertEquals(head - behind, db.queryLong("select count(*) from call_event where id > ?", behind));
-        assertEquals(head - behind, Management.value("gateway_events_retention_held{reason=\"subscription\"}"));
+        assertEquals(head - behind, Metrics.value("gateway_events_retention_held{reason=\"subscription\"}"));
 
         db.update("update subscription set position = ? where id = ?", behind + 7, subscription);
         retention.purge();
@@ -228,39 +221,7 @@ class EventRetentionTest {
         db.update("update subscription set enabled = false where id = ?", subscription);
         retention.purge();
         assertEquals(head, db.deletedThrough(), "a disabled subscription holds nothing back");
-        assertEquals(0, Management.value("gateway_events_retention_held{reason=\"subscription\"}"));
-    }
-
-    @Test
-    void aDeadLetterKeepsItsEventUntilItIsRedrivenOrExpires() {
-        newCalls(3 * BATCH);
-        long floorBefore = db.deletedThrough();
-        long head = db.head();
-        db.ageEventsThrough(head, 400);
-        long dead = floorBefore + 3;
-        UUID subscription = subscriptionAt(head);
-        db.update("update subscription set enabled = false where id = ?", subscription);
-        db.update(
-                "insert into dead_letter (subscription_id, event_id, attempts, last_error, dead_at)"
-                        + " values (?, ?, 15, 'HTTP 500', now() - interval '29 days')",
-                subscription,
-                dead);
-
-        retention.purge();
-        ledger.forgetExpiredDeadLetters();
-
-        assertEquals(dead - 1, db.deletedThrough(), "the dead letter's event and all after it are kept");
-        assertEquals(1, db.queryLong("select count(*) from call_event where id = ?", dead));
-        assertEquals(1, db.queryLong("select count(*) from dead_letter where event_id = ?", dead));
-        assertEquals(head - dead + 1, Management.value("gateway_events_retention_held{reason=\"dead_letter\"}"));
-
-        // 30 days (gateway.dead-letter-retention) after it was dead-lettered, the dead letter goes, then its event
-        db.update("update dead_letter set dead_at = now() - interval '30 days 1 minute' where event_id = ?", dead);
-        ledger.forgetExpiredDeadLetters();
-        retention.purge();
-
-        assertEquals(0, db.queryLong("select count(*) from dead_letter where event_id = ?", dead));
-        assertEquals(head, db.deletedThrough());
+        assertEquals(0, Metrics.value("gateway_events_retention_held{reason=\"subscription\"}"));
     }
 
     /** An enabled subscription at {@code position} whose next attempt is a day away, so no worker touches it. */

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
-import io.callingboxgateway.testing.Management;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -42,17 +42,13 @@ class EventStreamTest {
     Reconciler reconciler;
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     @TestHTTPResource("/events/stream")
     URI stream;
 
-    private TestDatabase db;
-
     @BeforeEach
-    void setUp() {
-        db = new TestDatabase(dataSource);
-    }
+    void setUp() {}
 
     private URI stream(String query) {
         return URI.create(stream + "?" + query);
@@ -188,7 +184,7 @@ class EventStreamTest {
         long head = db.head();
         try (SseClient staying = SseClient.open(stream("after=" + head))) {
             SseClient leaving = SseClient.open(stream("after=" + head));
-            await().atMost(A_WHILE).until(() -> Management.value(STREAMS) >= 2);
+            await().atMost(A_WHILE).until(() -> Metrics.value(STREAMS) >= 2);
             leaving.close();
             await().atMost(A_WHILE).until(() -> staying.comments.size() >= 1);
             long id = newCall();
@@ -266,13 +262,13 @@ class EventStreamTest {
 
     @Test
     void theStreamsGaugeCountsConnectedStreams() throws Exception {
-        await().atMost(A_WHILE).until(() -> Management.value(STREAMS) == 0);
+        await().atMost(A_WHILE).until(() -> Metrics.value(STREAMS) == 0);
         try (SseClient one = SseClient.open(stream("after=" + db.head()));
                 SseClient two = SseClient.open(stream("after=" + db.head()))) {
-            await().atMost(A_WHILE).until(() -> Management.value(STREAMS) == 2);
+            await().atMost(A_WHILE).until(() -> Metrics.value(STREAMS) == 2);
             one.close();
-            await().atMost(A_WHILE).until(() -> Management.value(STREAMS) == 1);
+            await().atMost(A_WHILE).until(() -> Metrics.value(STREAMS) == 1);
         }
-        await().atMost(A_WHILE).until(() -> Management.value(STREAMS) == 0);
+        await().atMost(A_WHILE).until(() -> Metrics.value(STREAMS) == 0);
     }
 }

@@ -1,5 +1,7 @@
 package io.callingboxgateway.events;
 
+import static io.callingboxgateway.testing.TestInstants.T0;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.testing.CallSnapshots;
@@ -8,8 +10,6 @@ import java.util.UUID;
 
 /** Named CallingBox call objects for the event tests: one call moving through its life. */
 final class Snapshots {
-
-    static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
     private Snapshots() {}
 

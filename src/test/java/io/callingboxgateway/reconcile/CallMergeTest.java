@@ -2,6 +2,7 @@ package io.callingboxgateway.reconcile;
 
 import static io.callingboxgateway.model.CallField.*;
 import static io.callingboxgateway.testing.CallBuilder.next;
+import static io.callingboxgateway.testing.TestInstants.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,7 +16,6 @@ import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;
 import io.callingboxgateway.testing.CallBuilder;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class CallMergeTest {
 
     private static final UUID CALL = UUID.fromString("7d1f3c52-6a4e-4c1b-9f53-2b8c0e4a1d01");
-    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
     private final CallSnapshot queued = CallBuilder.queued(CALL, T0).build();
     private final CallSnapshot ringing = next(queued, c -> {

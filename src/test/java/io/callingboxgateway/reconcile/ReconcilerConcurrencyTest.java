@@ -9,6 +9,7 @@ import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.callingboxgateway.reconcile.CallMerge.Result;
 import io.callingboxgateway.reconcile.EventLog.Decision;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,7 +62,7 @@ class ReconcilerConcurrencyTest {
     Reconciler reconciler;
 
     @Inject
-    DataSource dataSource;
+    TestDatabase db;
 
     @Inject
     EntityManager em;
@@ -111,7 +111,7 @@ class ReconcilerConcurrencyTest {
                         .mapToObj(applications::get)
                         .toList();
                 writers.add(pool.submit(() -> {
-                    start.await();
+                    assertTrue(start.await(1, TimeUnit.MINUTES), "the writers start together");
                     for (Application a : mine) {
                         outcomes.put(a.tag(), reconciler.apply(a.snapshot(), a.source(), a.tag()));
                         commits.release();
@@ -207,8 +207,8 @@ class ReconcilerConcurrencyTest {
     private List<Long> follow(long cursor, Semaphore commits, AtomicBoolean writersDone, CountDownLatch start)
             throws InterruptedException, SQLException {
         List<Long> read = new ArrayList<>();
-        start.await();
-        try (Connection connection = dataSource.getConnection();
+        assertTrue(start.await(1, TimeUnit.MINUTES), "the reader starts with the writers");
+        try (Connection connection = db.connection();
                 PreparedStatement next =
                         connection.prepareStatement("select id from call_event where id > ? order by id")) {
             while (true) {
@@ -231,18 +231,7 @@ class ReconcilerConcurrencyTest {
         }
     }
 
-    private List<Long> eventIdsAfter(long cursor) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement all =
-                        connection.prepareStatement("select id from call_event where id > ? order by id")) {
-            all.setLong(1, cursor);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rows = all.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getLong(1));
-                }
-            }
-            return ids;
-        }
+    private List<Long> eventIdsAfter(long cursor) {
+        return db.query("select id from call_event where id > ? order by id", row -> row.getLong(1), cursor);
     }
 }

@@ -18,7 +18,7 @@ import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.EventLog.Decision;
 import io.callingboxgateway.testing.CallBuilder;
-import io.callingboxgateway.testing.Management;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -332,7 +332,7 @@ class ReconcilerTest {
 
     /** The Prometheus counter of missed webhooks, as a scraper reads it. */
     private static double missedWebhooks() {
-        return Management.sum("gateway_webhooks_missed_total");
+        return Metrics.sum("gateway_webhooks_missed_total");
     }
 
     /** {@code {"before": ..., "after": ...}} as the event log spells one change. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.callingboxgateway.testing.Management;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.TestCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -143,7 +143,7 @@ final class GatewayClient {
 
     /** One value of the Prometheus scrape, e.g. {@code gateway_webhooks_rejected_total{reason="signature"}}. */
     double metric(String series) {
-        return Management.value(series);
+        return Metrics.value(series);
     }
 
     /**

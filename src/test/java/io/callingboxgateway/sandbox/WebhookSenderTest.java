@@ -168,7 +168,7 @@ class WebhookSenderTest {
                 long gapMillis = attempts.get(retry).getLoggedDate().getTime()
                         - attempts.get(retry - 1).getLoggedDate().getTime();
                 long earliest =
-                        (long) (WebhookSender.RETRY_SCHEDULE.get(retry - 1).toMillis() * 0.8 / clock.scale());
+                        (long) (CallingBoxRetrySchedule.WAITS.get(retry - 1).toMillis() * 0.8 / clock.scale());
                 assertTrue(
                         gapMillis >= earliest - 1,
                         "retry " + retry + " came after " + gapMillis + " ms, not before " + earliest);

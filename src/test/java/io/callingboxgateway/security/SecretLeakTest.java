@@ -17,11 +17,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.testing.CallingBoxWireMock;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.SignedWebhook;
 import io.callingboxgateway.testing.TestCredentials;
+import io.callingboxgateway.testing.TestDatabase;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
 import io.callingboxgateway.upstream.poll.Poller;
@@ -40,10 +40,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -96,7 +92,7 @@ class SecretLeakTest {
     CircuitBreakerMaintenance breakers;
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     /** What must never be in a log line, by a name a failure can show instead of the value. */
     private final Map<String, String> secrets = new LinkedHashMap<>();
@@ -231,7 +227,7 @@ class SecretLeakTest {
             poller.poll("secret-leak-test", Instant.now());
         }
         breakers.reset(CallingBoxClient.BREAKER);
-        given().post("/calls/{id}/refresh", call).then().statusCode(202);
+        given().post("/calls/{id}/refresh", call).then().statusCode(200);
         given().get("/calls/{id}", call).then().statusCode(200);
 
         CallingBoxWireMock.server()
@@ -317,16 +313,8 @@ class SecretLeakTest {
         }
     }
 
-    private byte[] storedKey(String name) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select =
-                        connection.prepareStatement("select secret from gateway_key where name = ?")) {
-            select.setString(1, name);
-            try (ResultSet row = select.executeQuery()) {
-                assertTrue(row.next(), "the key " + name + " exists");
-                return row.getBytes(1);
-            }
-        }
+    private byte[] storedKey(String name) {
+        return db.queryBytes("select secret from gateway_key where name = ?", name);
     }
 
     /** Every line written to the log file after this offset (all of it if the file was rotated since). */

@@ -56,7 +56,7 @@ class DefaultUrlPolicyTest {
                 "http://127.0.0.1:8080/hook | port not allowed"
             })
     void internalAddressesAndOtherPortsAreRefusedByDefault(String url, String rule) {
-        SubscriptionResourceTest.create(Map.of("url", url))
+        SubscriptionApi.create(Map.of("url", url))
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("parameter", equalTo("url"))

@@ -1,5 +1,9 @@
 package io.callingboxgateway.subscriptions;
 
+import static io.callingboxgateway.subscriptions.SubscriptionApi.create;
+import static io.callingboxgateway.subscriptions.SubscriptionApi.head;
+import static io.callingboxgateway.subscriptions.SubscriptionApi.patch;
+import static io.callingboxgateway.subscriptions.SubscriptionApi.replay;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
@@ -15,14 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.testing.PostgresResource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +43,7 @@ class SubscriptionResourceTest {
     private static final String PROBLEM = "application/problem+json";
 
     @Inject
-    EntityManager em;
+    TestDatabase db;
 
     @Inject
     Reconciler reconciler;
@@ -48,8 +51,7 @@ class SubscriptionResourceTest {
     @BeforeEach
     @AfterEach
     void noSubscriptions() {
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery("delete from subscription").executeUpdate());
+        db.update("delete from subscription");
     }
 
     @Test
@@ -285,52 +287,11 @@ class SubscriptionResourceTest {
         given().get("/subscriptions/" + id + "/dead_letters?after=x").then().statusCode(400);
     }
 
-    static ValidatableResponse create(Map<String, ?> body) {
-        return given().contentType(ContentType.JSON)
-                .body(body)
-                .post("/subscriptions")
-                .then()
-                .log()
-                .ifValidationFails();
-    }
-
-    static ValidatableResponse patch(String id, Map<String, ?> body) {
-        return given().contentType(ContentType.JSON)
-                .body(body)
-                .patch("/subscriptions/" + id)
-                .then()
-                .log()
-                .ifValidationFails();
-    }
-
-    static ValidatableResponse replay(String id, String from) {
-        return given().queryParams(from == null ? Map.of() : Map.of("from", from))
-                .post("/subscriptions/" + id + "/replay")
-                .then()
-                .log()
-                .ifValidationFails();
-    }
-
-    static long head() {
-        String cursor = given().get("/events?limit=1&type=call.created&call_id=" + java.util.UUID.randomUUID())
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("next_cursor");
-        return Long.parseLong(cursor);
-    }
-
     private long retentionFloor() {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> ((Number) em.createNativeQuery("select deleted_through from event_retention")
-                                .getSingleResult())
-                        .longValue());
+        return db.deletedThrough();
     }
 
     private void setRetentionFloor(long floor) {
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery("update event_retention set deleted_through = :floor")
-                        .setParameter("floor", floor)
-                        .executeUpdate());
+        db.update("update event_retention set deleted_through = ?", floor);
     }
 }

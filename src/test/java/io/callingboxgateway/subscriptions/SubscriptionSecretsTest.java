@@ -15,26 +15,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callingboxgateway.reconcile.Reconciler;
-import io.callingboxgateway.subscriptions.Receiver.Push;
-import io.callingboxgateway.subscriptions.SubscriptionDeliveryTest.Subscribed;
+import io.callingboxgateway.subscriptions.SubscriptionApi.Subscribed;
 import io.callingboxgateway.subscriptions.secrets.SecretBox;
 import io.callingboxgateway.subscriptions.secrets.SigningSecrets;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.Receiver;
+import io.callingboxgateway.testing.Receiver.Push;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +48,7 @@ class SubscriptionSecretsTest {
     Reconciler reconciler;
 
     @Inject
-    DataSource dataSource;
+    TestDatabase db;
 
     @Inject
     SigningSecrets secrets;
@@ -59,12 +56,12 @@ class SubscriptionSecretsTest {
     private Receiver receiver;
 
     @BeforeEach
-    void noSubscriptions() throws SQLException {
+    void noSubscriptions() {
         execute("delete from subscription");
     }
 
     @AfterEach
-    void cleanUp() throws SQLException {
+    void cleanUp() {
         noSubscriptions();
         if (receiver != null) {
             receiver.close();
@@ -72,9 +69,9 @@ class SubscriptionSecretsTest {
     }
 
     @Test
-    void theDatabaseHoldsCiphertextThatOpensToTheSecretOnlyForItsOwnRow() throws SQLException {
-        Subscribed one = SubscriptionDeliveryTest.subscribe("http://127.0.0.1:9/one", List.of("*"));
-        Subscribed two = SubscriptionDeliveryTest.subscribe("http://127.0.0.1:9/two", List.of("*"));
+    void theDatabaseHoldsCiphertextThatOpensToTheSecretOnlyForItsOwnRow() {
+        Subscribed one = SubscriptionApi.subscribe("http://127.0.0.1:9/one", List.of("*"));
+        Subscribed two = SubscriptionApi.subscribe("http://127.0.0.1:9/two", List.of("*"));
 
         StoredRow row = row(one.id());
 
@@ -92,7 +89,7 @@ class SubscriptionSecretsTest {
     @Test
     void secretsStillInPlainTextAreEncryptedAtStartupOnceAndStillSign() throws Exception {
         receiver = Receiver.start();
-        Subscribed subscribed = SubscriptionDeliveryTest.subscribe(receiver.url(), List.of("*"));
+        Subscribed subscribed = SubscriptionApi.subscribe(receiver.url(), List.of("*"));
         String legacy = PushSignature.newSecret();
         // As V55 leaves a row written before encryption at rest.
         execute(
@@ -110,12 +107,12 @@ class SubscriptionSecretsTest {
 
         UUID call = TestCalls.create(reconciler);
         Push push = awaitAcknowledged(call);
-        assertTrue(SubscriptionDeliveryTest.verifies(legacy, push));
+        assertTrue(push.verifies(legacy));
     }
 
     @Test
     void rotationAnswersTheNewSecretOnceAndGetNeverShowsIt() {
-        Subscribed subscribed = SubscriptionDeliveryTest.subscribe("http://127.0.0.1:9/hook", List.of("*"));
+        Subscribed subscribed = SubscriptionApi.subscribe("http://127.0.0.1:9/hook", List.of("*"));
         Instant before = Instant.now();
 
         JsonPath rotated = JsonPath.from(given().post("/subscriptions/" + subscribed.id() + "/rotate-secret")
@@ -163,7 +160,7 @@ class SubscriptionSecretsTest {
     @Test
     void duringTheGracePeriodPushesVerifyWithEitherSecretAndAfterItOnlyWithTheNewOne() throws Exception {
         receiver = Receiver.start();
-        Subscribed subscribed = SubscriptionDeliveryTest.subscribe(receiver.url(), List.of("*"));
+        Subscribed subscribed = SubscriptionApi.subscribe(receiver.url(), List.of("*"));
         Push first = awaitAcknowledged(TestCalls.create(reconciler));
         assertEquals(1, signatures(first).size());
         String oldSecret = subscribed.secret();
@@ -177,9 +174,9 @@ class SubscriptionSecretsTest {
 
         Push inGrace = awaitAcknowledged(TestCalls.create(reconciler));
         assertEquals(2, signatures(inGrace).size(), inGrace.webhookSignature());
-        assertTrue(verifiesWithFirst(newSecret, inGrace), "the new secret's signature comes first");
-        assertTrue(SubscriptionDeliveryTest.verifies(oldSecret, inGrace), "a receiver still on the old secret");
-        assertTrue(SubscriptionDeliveryTest.verifies(newSecret, inGrace), "a receiver already on the new one");
+        assertTrue(inGrace.firstSignatureVerifies(newSecret), "the new secret's signature comes first");
+        assertTrue(inGrace.verifies(oldSecret), "a receiver still on the old secret");
+        assertTrue(inGrace.verifies(newSecret), "a receiver already on the new one");
 
         // The grace period ends: once no delivery holds the subscription, move its end into the past.
         await().atMost(PATIENCE).until(() -> execute("""
@@ -188,23 +185,23 @@ class SubscriptionSecretsTest {
 
         Push after = awaitAcknowledged(TestCalls.create(reconciler));
         assertEquals(1, signatures(after).size(), after.webhookSignature());
-        assertTrue(SubscriptionDeliveryTest.verifies(newSecret, after));
-        assertFalse(SubscriptionDeliveryTest.verifies(oldSecret, after));
+        assertTrue(after.verifies(newSecret));
+        assertFalse(after.verifies(oldSecret));
     }
 
     @Test
     void aSecondRotationWithinTheGracePeriodRetiresTheOldestSecret() throws Exception {
         receiver = Receiver.start();
-        Subscribed subscribed = SubscriptionDeliveryTest.subscribe(receiver.url(), List.of("*"));
+        Subscribed subscribed = SubscriptionApi.subscribe(receiver.url(), List.of("*"));
 
         String second = rotate(subscribed.id());
         String third = rotate(subscribed.id());
 
         Push push = awaitAcknowledged(TestCalls.create(reconciler));
         assertEquals(2, signatures(push).size(), push.webhookSignature());
-        assertTrue(SubscriptionDeliveryTest.verifies(third, push));
-        assertTrue(SubscriptionDeliveryTest.verifies(second, push));
-        assertFalse(SubscriptionDeliveryTest.verifies(subscribed.secret(), push));
+        assertTrue(push.verifies(third));
+        assertTrue(push.verifies(second));
+        assertFalse(push.verifies(subscribed.secret()));
         assertNull(row(subscribed.id()).plain());
     }
 
@@ -228,7 +225,7 @@ class SubscriptionSecretsTest {
     private Push awaitAcknowledged(UUID call) {
         return await().atMost(PATIENCE)
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> SubscriptionDeliveryTest.acknowledged(receiver, List.of(call)), p -> p.size() == 1)
+                .until(() -> receiver.acknowledgedAbout(List.of(call)), p -> p.size() == 1)
                 .get(0);
     }
 
@@ -236,42 +233,16 @@ class SubscriptionSecretsTest {
         return List.of(push.webhookSignature().split(" "));
     }
 
-    /** Whether the first signature of the header verifies with this secret. */
-    private static boolean verifiesWithFirst(String secret, Push push) throws Exception {
-        Push firstOnly = new Push(
-                push.at(),
-                push.webhookId(),
-                push.webhookTimestamp(),
-                signatures(push).get(0),
-                push.contentType(),
-                push.host(),
-                push.body(),
-                push.event(),
-                push.answered());
-        return SubscriptionDeliveryTest.verifies(secret, firstOnly);
-    }
-
     record StoredRow(String plain, byte[] encrypted) {}
 
-    private StoredRow row(String id) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "select signing_secret, signing_secret_encrypted from subscription where id = ?::uuid")) {
-            select.setString(1, id);
-            try (ResultSet row = select.executeQuery()) {
-                assertTrue(row.next(), "no subscription " + id);
-                return new StoredRow(row.getString(1), row.getBytes(2));
-            }
-        }
+    private StoredRow row(String id) {
+        return db.queryOne(
+                "select signing_secret, signing_secret_encrypted from subscription where id = ?::uuid",
+                row -> new StoredRow(row.getString(1), row.getBytes(2)),
+                id);
     }
 
-    private int execute(String sql, Object... values) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                statement.setObject(i + 1, values[i]);
-            }
-            return statement.executeUpdate();
-        }
+    private int execute(String sql, Object... values) {
+        return db.update(sql, values);
     }
 }

@@ -1,5 +1,7 @@
 package io.callingboxgateway.subscriptions;
 
+import static io.callingboxgateway.testing.TestInstants.T0;
+
 import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
@@ -8,24 +10,22 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** Writes events the way the gateway does: by reconciling call snapshots. */
-final class TestCalls {
-
-    static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+public final class TestCalls {
 
     private TestCalls() {}
 
     /** A new call: one {@code call.created} event. */
-    static UUID create(Reconciler reconciler) {
+    public static UUID create(Reconciler reconciler) {
         return create(reconciler, UUID.randomUUID());
     }
 
-    static UUID create(Reconciler reconciler, UUID id) {
+    public static UUID create(Reconciler reconciler, UUID id) {
         reconciler.apply(snapshot(id, "queued", T0), Source.POLL, null);
         return id;
     }
 
     /** A call moving to a later status: one {@code call.status_changed} event. */
-    static void advance(Reconciler reconciler, UUID id, String status, int secondsLater) {
+    public static void advance(Reconciler reconciler, UUID id, String status, int secondsLater) {
         reconciler.apply(snapshot(id, status, T0.plusSeconds(secondsLater)), Source.POLL, null);
     }
 

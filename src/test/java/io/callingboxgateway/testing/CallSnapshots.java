@@ -1,6 +1,7 @@
 package io.callingboxgateway.testing;
 
 import static io.callingboxgateway.model.CallField.*;
+import static io.callingboxgateway.testing.TestInstants.T0;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.callingboxgateway.model.CallSnapshot;
@@ -9,8 +10,6 @@ import java.util.UUID;
 
 /** A plain outbound CallingBox call object, varied only in what the event and push tests care about. */
 public final class CallSnapshots {
-
-    public static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
     private CallSnapshots() {}
 

@@ -1,12 +1,8 @@
 package io.callingboxgateway.testing;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -21,10 +17,10 @@ import java.util.UUID;
 public class CallStore {
 
     @Inject
-    AgroalDataSource dataSource;
+    TestDatabase db;
 
     public void clear() {
-        execute("TRUNCATE call");
+        db.update("TRUNCATE call");
     }
 
     public void insert(TestCall... calls) {
@@ -39,25 +35,13 @@ public class CallStore {
 
     /** What reconciliation does when a newer snapshot wins: new state, new updated_at, version + 1. */
     public void advance(UUID id, String status, Instant updatedAt) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement update = connection.prepareStatement(
-                        "UPDATE call SET status = ?, updated_at = ?, version = version + 1 WHERE id = ?")) {
-            update.setString(1, status);
-            update.setObject(2, updatedAt.atOffset(ZoneOffset.UTC));
-            update.setObject(3, id);
-            if (update.executeUpdate() != 1) {
-                throw new IllegalStateException("no call " + id);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void execute(String sql) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.createStatement().execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        int updated = db.update(
+                "UPDATE call SET status = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                status,
+                updatedAt.atOffset(ZoneOffset.UTC),
+                id);
+        if (updated != 1) {
+            throw new IllegalStateException("no call " + id);
         }
     }
 }

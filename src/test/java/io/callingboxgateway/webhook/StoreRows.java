@@ -1,9 +1,6 @@
 package io.callingboxgateway.webhook;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.callingboxgateway.testing.TestDatabase;
 import javax.sql.DataSource;
 
 /** Row counts read straight from the database, to prove what a request did or did not store. */
@@ -17,29 +14,10 @@ record StoreRows(long calls, long events, long receipts) {
     }
 
     static long scalar(DataSource db, String sql, Object... params) {
-        try (Connection c = db.getConnection();
-                PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return new TestDatabase(db).queryLong(sql, params);
     }
 
     static void execute(DataSource db, String sql, Object... params) {
-        try (Connection c = db.getConnection();
-                PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            statement.execute();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        new TestDatabase(db).update(sql, params);
     }
 }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.model.CallSnapshot;
@@ -81,9 +82,9 @@ class WebhookServiceTest {
                 .run(() -> {
                     reconciler.apply(polled, Source.POLL, null);
                     pollHoldsTheCall.countDown();
-                    awaitQuietly(release);
+                    awaitRelease(release);
                 }));
-        pollHoldsTheCall.await(30, TimeUnit.SECONDS);
+        assertTrue(pollHoldsTheCall.await(30, TimeUnit.SECONDS), "the poll holds the call");
 
         CompletableFuture<Integer> webhook = CompletableFuture.supplyAsync(
                 () -> post(envelope(UUID.randomUUID(), "call.completed", call, "completed", completed))
@@ -105,11 +106,15 @@ class WebhookServiceTest {
                 .body("reconciliation.first_seen_via", equalTo("poll"));
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
+    /** Waits inside the poll's transaction; a release that never comes fails the poll, and with it the test. */
+    private static void awaitRelease(CountDownLatch latch) {
         try {
-            latch.await(30, TimeUnit.SECONDS);
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the poll");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

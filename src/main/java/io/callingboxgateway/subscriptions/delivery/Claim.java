@@ -12,16 +12,17 @@ import java.util.UUID;
  * (for example {@code gateway-7c9/1a2b3c4d#812}): a replica that claims the same subscription again
  * must not be able to release the newer claim with the older one.
  *
+ * @param wantedTypes the event types the subscriber wants; empty when it wants every type
  * @param signingSecret the current secret, decrypted
  * @param previousSecret the secret a rotation replaced, or null
  * @param previousSecretExpiresAt until when pushes are signed with {@code previousSecret} too
  */
-public record Claim(
+record Claim(
         UUID subscriptionId,
         String owner,
         long version,
         String url,
-        List<String> eventTypes,
+        List<String> wantedTypes,
         String signingSecret,
         String previousSecret,
         Instant previousSecretExpiresAt,

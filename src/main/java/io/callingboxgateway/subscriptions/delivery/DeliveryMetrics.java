@@ -46,15 +46,16 @@ public class DeliveryMetrics {
         }
     }
 
-    void refresh(DeliveryLedger.Standings all) {
+    void refresh(DeliveryStandings.Standings all) {
         long head = all.head();
-        List<DeliveryLedger.Standing> standings = all.subscriptions();
-        Set<UUID> present = standings.stream().map(DeliveryLedger.Standing::id).collect(Collectors.toSet());
+        List<DeliveryStandings.Standing> standings = all.subscriptions();
+        Set<UUID> present =
+                standings.stream().map(DeliveryStandings.Standing::id).collect(Collectors.toSet());
         lagGauges.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(id -> {
             registry.remove(lagGauges.remove(id));
             lags.remove(id);
         });
-        for (DeliveryLedger.Standing s : standings) {
+        for (DeliveryStandings.Standing s : standings) {
             lags.put(s.id(), Math.max(0, head - s.position()));
             lagGauges.computeIfAbsent(
                     s.id(),

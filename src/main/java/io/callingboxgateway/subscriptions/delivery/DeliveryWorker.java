@@ -1,5 +1,7 @@
 package io.callingboxgateway.subscriptions.delivery;
 
+import io.callingboxgateway.background.BackgroundThreads;
+import io.callingboxgateway.background.ReplicaIdentity;
 import io.callingboxgateway.events.EventTail;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -7,13 +9,10 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,14 +30,22 @@ public class DeliveryWorker {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(5);
 
+    private final DeliveryClaims claims;
+    private final DeliveryStandings standings;
     private final DeliveryLedger ledger;
     private final SubscriberDelivery delivery;
     private final DeliveryMetrics metrics;
     private final EventTail tail;
     private final SubscriptionConfig config;
+    private final BackgroundThreads threads;
     private final String owner;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong rounds = new AtomicLong();
+    /**
+     * Numbered from a random start, so a replica restarted under the same configured name never repeats
+     * a claim owner its former run may have left behind.
+     */
+    private final AtomicLong rounds = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 40));
+
     private final AtomicBoolean wakeArmed = new AtomicBoolean();
     private volatile long seenHead = -1;
     private volatile boolean anyEnabled = true;
@@ -47,28 +54,30 @@ public class DeliveryWorker {
     private ExecutorService deliverers;
 
     DeliveryWorker(
+            DeliveryClaims claims,
+            DeliveryStandings standings,
             DeliveryLedger ledger,
             SubscriberDelivery delivery,
             DeliveryMetrics metrics,
             EventTail tail,
-            SubscriptionConfig config) {
+            SubscriptionConfig config,
+            BackgroundThreads threads,
+            ReplicaIdentity replica) {
+        this.claims = claims;
+        this.standings = standings;
         this.ledger = ledger;
         this.delivery = delivery;
         this.metrics = metrics;
         this.tail = tail;
         this.config = config;
-        this.owner = replicaName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.threads = threads;
+        this.owner = replica.id();
     }
 
     void start(@Observes StartupEvent event) {
-        if (config.lease().compareTo(config.attemptTimeout().multipliedBy(2)) <= 0) {
-            throw new IllegalStateException(
-                    "gateway.subscription.lease (%s) must exceed twice gateway.subscription".formatted(config.lease())
-                            + ".attempt-timeout (%s), so an attempt always ends while its lease holds"
-                                    .formatted(config.attemptTimeout()));
-        }
-        ticker = Executors.newSingleThreadScheduledExecutor(named("subscription-ticker"));
-        deliverers = Executors.newFixedThreadPool(config.concurrency(), named("subscription-delivery"));
+        requireLeaseOutlastsTwoAttempts(config);
+        ticker = threads.timer("subscription-ticker");
+        deliverers = threads.workers("subscription-delivery", config.concurrency());
         long every = config.pollInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
         ticker.scheduleWithFixedDelay(this::housekeeping, 0, HOUSEKEEPING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -93,6 +102,19 @@ public class DeliveryWorker {
         }
     }
 
+    /**
+     * The one rule across delivery settings (each setting's own range is checked by the configuration):
+     * an attempt always ends while its lease holds, renewals included.
+     */
+    static void requireLeaseOutlastsTwoAttempts(SubscriptionConfig config) {
+        if (config.lease().compareTo(config.attemptTimeout().multipliedBy(2)) <= 0) {
+            throw new IllegalStateException(
+                    "gateway.subscription.lease (%s) must exceed twice gateway.subscription".formatted(config.lease())
+                            + ".attempt-timeout (%s), so an attempt always ends while its lease holds"
+                                    .formatted(config.attemptTimeout()));
+        }
+    }
+
     private void tick() {
         try {
             armWake();
@@ -103,8 +125,7 @@ public class DeliveryWorker {
             // Each round of claims has its own owner name, so that releasing one claim can never free
             // a newer claim of the same subscription by this same replica.
             String claimOwner = owner + "#" + rounds.incrementAndGet();
-            List<Claim> claims = ledger.claim(claimOwner, free);
-            for (Claim claim : claims) {
+            for (Claim claim : claims.claim(claimOwner, free)) {
                 inFlight.incrementAndGet();
                 deliverers.execute(() -> {
                     try {
@@ -146,26 +167,12 @@ public class DeliveryWorker {
 
     private void housekeeping() {
         try {
-            DeliveryLedger.Standings standings = ledger.standings();
-            anyEnabled = standings.subscriptions().stream().anyMatch(DeliveryLedger.Standing::enabled);
-            metrics.refresh(standings);
+            DeliveryStandings.Standings now = standings.read();
+            anyEnabled = now.subscriptions().stream().anyMatch(DeliveryStandings.Standing::enabled);
+            metrics.refresh(now);
             ledger.forgetExpiredDeadLetters();
         } catch (RuntimeException e) {
             LOG.debugf("Subscription housekeeping failed: %s", e.getMessage());
         }
-    }
-
-    private static String replicaName() {
-        String host = System.getenv("HOSTNAME");
-        return host == null || host.isBlank() ? "replica" : host;
-    }
-
-    private static ThreadFactory named(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

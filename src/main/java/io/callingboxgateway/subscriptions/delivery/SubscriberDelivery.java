@@ -1,13 +1,11 @@
 package io.callingboxgateway.subscriptions.delivery;
 
+import io.callingboxgateway.background.BackgroundThreads;
 import io.callingboxgateway.events.EventPage;
 import io.callingboxgateway.events.EventView;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +33,15 @@ public class SubscriberDelivery {
     private final DeliveryMetrics metrics;
     private final Duration renewEvery;
     private final Duration holdOffAfterError;
+    private final ScheduledExecutorService renewer;
     private volatile boolean stopping;
-    private ScheduledExecutorService renewer;
 
     SubscriberDelivery(
-            DeliveryLedger ledger, SubscriberClient client, DeliveryMetrics metrics, SubscriptionConfig config) {
+            DeliveryLedger ledger,
+            SubscriberClient client,
+            DeliveryMetrics metrics,
+            SubscriptionConfig config,
+            BackgroundThreads threads) {
         this.ledger = ledger;
         this.client = client;
         this.metrics = metrics;
@@ -49,20 +51,7 @@ public class SubscriberDelivery {
         Duration halfAttempt = config.attemptTimeout().dividedBy(2);
         this.renewEvery = third.compareTo(halfAttempt) < 0 ? third : halfAttempt;
         this.holdOffAfterError = config.backoffMax();
-    }
-
-    @PostConstruct
-    void startRenewer() {
-        renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "subscription-lease-renewer");
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    @PreDestroy
-    void stopRenewer() {
-        renewer.shutdownNow();
+        this.renewer = threads.timer("subscription-lease-renewer");
     }
 
     public void deliver(Claim claim) {

@@ -2,16 +2,18 @@ package io.callingboxgateway.upstream.poll;
 
 import io.callingboxgateway.problem.Problem;
 import io.callingboxgateway.problem.ProblemException;
+import io.callingboxgateway.problem.RequestValues;
 import io.callingboxgateway.upstream.UpstreamException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/calls/{id}/refresh")
@@ -30,21 +32,32 @@ public class CallRefreshResource {
         this.bulkhead = bulkhead;
     }
 
+    /**
+     * The re-read and its reconciliation are done when this answers, so the answer is 200 with what they
+     * did, not 202: nothing is left to happen later.
+     */
     @POST
     @Operation(summary = "Re-read one call from CallingBox now and reconcile it")
-    public Response refresh(@PathParam("id") String id) {
-        UUID callId = uuid(id);
+    @APIResponse(
+            responseCode = "200",
+            description = "The call was re-read and reconciled; the answer says with what outcome")
+    @APIResponse(responseCode = "404", description = "CallingBox does not know the call; nothing was stored")
+    @APIResponse(
+            responseCode = "429",
+            description = "This replica already runs gateway.refresh.max-concurrent refreshes")
+    @APIResponse(responseCode = "503", description = "CallingBox is unavailable or not configured")
+    public Refreshed refresh(@PathParam("id") String id) {
+        UUID callId = RequestValues.uuid("id", id);
         CallRefresher.Read read = bulkhead.run(() -> reRead(callId))
                 .orElseThrow(() -> ProblemException.notFound("CallingBox does not know call " + callId));
-        return Response.accepted(new Refreshed(
-                        callId,
-                        read.outcome().name().toLowerCase(java.util.Locale.ROOT),
-                        read.call().status(),
-                        read.call().resultStatus()))
-                .build();
+        return new Refreshed(
+                callId,
+                read.outcome().wireName(),
+                read.call().status(),
+                read.call().resultStatus());
     }
 
-    private java.util.Optional<CallRefresher.Read> reRead(UUID callId) {
+    private Optional<CallRefresher.Read> reRead(UUID callId) {
         try {
             return refresher.refresh(callId, Instant.now());
         } catch (UpstreamException e) {
@@ -65,17 +78,5 @@ public class CallRefreshResource {
                 "upstream-unavailable",
                 "CallingBox is unavailable",
                 "Could not re-read the call from CallingBox (" + e.kind().tag() + "); try again later"));
-    }
-
-    private static UUID uuid(String id) {
-        try {
-            UUID parsed = UUID.fromString(id);
-            if (parsed.toString().equalsIgnoreCase(id)) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
-        }
-        throw ProblemException.invalidParameter("id", "id must be a UUID");
     }
 }

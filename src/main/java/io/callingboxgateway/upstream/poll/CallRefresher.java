@@ -6,7 +6,6 @@ import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.upstream.CallingBoxClient;
-import io.callingboxgateway.upstream.CallingBoxConfig;
 import io.callingboxgateway.upstream.UpstreamException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,14 +32,14 @@ public class CallRefresher {
     private final Reconciler reconciler;
     private final RefreshSchedule schedule;
     private final MeterRegistry metrics;
-    private final CallingBoxConfig config;
+    private final PollerConfig config;
 
     CallRefresher(
             CallingBoxClient client,
             Reconciler reconciler,
             RefreshSchedule schedule,
             MeterRegistry metrics,
-            CallingBoxConfig config) {
+            PollerConfig config) {
         this.client = client;
         this.reconciler = reconciler;
         this.schedule = schedule;
@@ -54,7 +53,7 @@ public class CallRefresher {
      */
     public Report refreshDue(Instant now) {
         schedule.sync(now);
-        List<UUID> due = schedule.due(now, Math.max(1, config.refreshBatch()));
+        List<UUID> due = schedule.due(now, config.refresh().batch());
         int changed = 0;
         int unchanged = 0;
         int settled = 0;
@@ -98,7 +97,7 @@ public class CallRefresher {
     private void setAside(UUID id, Instant now, RuntimeException e) {
         metrics.counter("callingbox.refresh.invalid").increment();
         LOG.warnf("Refresh of call %s failed and is backed off: %s", id, e.getMessage());
-        schedule.recordRead(id, false, now, interval(), config.refreshCapFactor());
+        schedule.recordRead(id, false, now, interval(), config.refresh().capFactor());
     }
 
     /** One re-read and its effect on the store and the schedule. */
@@ -123,30 +122,23 @@ public class CallRefresher {
             return Optional.empty();
         }
         CallSnapshot call = snapshot.get();
-        String missingField = call.missingRequiredField();
-        if (missingField != null || !id.equals(call.id())) {
+        String problem = id.equals(call.id()) ? UsableCall.problem(call) : "it is another call (id " + call.id() + ")";
+        if (problem != null) {
             throw new UpstreamException(
                     UpstreamException.Kind.BAD_RESPONSE,
-                    "GET /v1/calls/" + id + " answered a call object without a usable "
-                            + (missingField != null ? missingField : "id"),
-                    null);
-        }
-        String unstorable = call.unstorableField();
-        if (unstorable != null) {
-            throw new UpstreamException(
-                    UpstreamException.Kind.BAD_RESPONSE,
-                    "GET /v1/calls/" + id + " answered a call whose " + unstorable + ", so the call cannot be stored",
+                    "GET /v1/calls/" + id + " answered a call object that cannot be used: " + problem,
                     null);
         }
         Outcome outcome = reconciler.apply(call, Source.POLL, null);
         boolean changed = outcome == Outcome.CREATED || outcome == Outcome.APPLIED;
-        RefreshSchedule.Next next = schedule.recordRead(id, changed, now, interval(), config.refreshCapFactor());
+        RefreshSchedule.Next next = schedule.recordRead(
+                id, changed, now, interval(), config.refresh().capFactor());
         metrics.counter("callingbox.refresh.reads", "changed", Boolean.toString(changed))
                 .increment();
         return Optional.of(new Read(call, outcome, next));
     }
 
     private Duration interval() {
-        return PollInterval.orDefault(config.pollInterval());
+        return config.interval().orDefault();
     }
 }

@@ -1,7 +1,6 @@
 package io.callingboxgateway.upstream.poll;
 
 import io.callingboxgateway.upstream.CallingBoxClient;
-import io.callingboxgateway.upstream.CallingBoxConfig;
 import io.callingboxgateway.upstream.WebhookDelivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,17 +31,17 @@ public class DeliveryHealer {
     private final CallingBoxClient client;
     private final EntityManager em;
     private final MeterRegistry metrics;
-    private final CallingBoxConfig config;
+    private final PollerConfig.Heal config;
 
-    DeliveryHealer(CallingBoxClient client, EntityManager em, MeterRegistry metrics, CallingBoxConfig config) {
+    DeliveryHealer(CallingBoxClient client, EntityManager em, MeterRegistry metrics, PollerConfig config) {
         this.client = client;
         this.em = em;
         this.metrics = metrics;
-        this.config = config;
+        this.config = config.heal();
     }
 
     public Report heal(Instant now) {
-        List<WebhookDelivery> exhausted = client.exhaustedDeliveries(PAGE);
+        List<WebhookDelivery> exhausted = client.exhaustedDeliveries(config.endpointId(), PAGE);
         Set<UUID> asked =
                 alreadyRequested(exhausted.stream().map(WebhookDelivery::id).toList());
         int requested = 0;

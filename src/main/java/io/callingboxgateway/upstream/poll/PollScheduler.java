@@ -26,25 +26,32 @@ public class PollScheduler {
     private final CallingBoxClient client;
     private final Poller poller;
     private final Scheduler scheduler;
-    private final CallingBoxConfig config;
+    private final CallingBoxConfig upstream;
+    private final PollerConfig config;
     private volatile boolean scheduled;
 
-    PollScheduler(CallingBoxClient client, Poller poller, Scheduler scheduler, CallingBoxConfig config) {
+    PollScheduler(
+            CallingBoxClient client,
+            Poller poller,
+            Scheduler scheduler,
+            CallingBoxConfig upstream,
+            PollerConfig config) {
         this.client = client;
         this.poller = poller;
         this.scheduler = scheduler;
+        this.upstream = upstream;
         this.config = config;
     }
 
     void start(@Observes StartupEvent event) {
-        Optional<Duration> interval = PollInterval.parse(config.pollInterval());
+        Optional<Duration> interval = config.interval().every();
         if (!client.configured()) {
             LOG.warn("CALLINGBOX_API_KEY is not set: the CallingBox poller is off and POST /calls/{id}/refresh"
                     + " answers 503. Webhooks and reads work as usual.");
             return;
         }
         if (interval.isEmpty()) {
-            LOG.infof("CALLINGBOX_POLL_INTERVAL is %s: this replica does not poll CallingBox", config.pollInterval());
+            LOG.infof("CALLINGBOX_POLL_INTERVAL is %s: this replica does not poll CallingBox", config.interval());
             return;
         }
         scheduler
@@ -56,8 +63,8 @@ public class PollScheduler {
         scheduled = true;
         LOG.infof(
                 "Polling CallingBox at %s every %s as replica %s (key %s)",
-                config.baseUrl(),
-                config.pollInterval(),
+                upstream.baseUrl(),
+                config.interval(),
                 poller.replicaId(),
                 client.maskedKey().orElse("?"));
     }

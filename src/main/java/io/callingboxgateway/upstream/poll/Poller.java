@@ -1,22 +1,16 @@
 package io.callingboxgateway.upstream.poll;
 
+import io.callingboxgateway.background.BackgroundThreads;
+import io.callingboxgateway.background.ReplicaIdentity;
 import io.callingboxgateway.upstream.CallingBoxClient;
-import io.callingboxgateway.upstream.CallingBoxConfig;
 import io.micrometer.core.instrument.Timer;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -26,10 +20,10 @@ import org.jboss.logging.Logger;
  * One poll: take (or renew) the lease, then discovery, refresh and heal, each isolated from the
  * others' failures. Only the lease holder polls; every replica keeps its gauges current.
  *
- * <p>While a poll runs, its lease is renewed on a timer of its own (every third of the lease), so a
- * long refresh or heal never outlives it. When a renewal fails, the poll stops at the next batch or
- * job, and its writes to the lease row, fenced by its term, land nowhere. Releasing the lease at
- * shutdown waits for the running poll first, so no other replica starts while this one still writes.
+ * <p>While a poll runs, its lease is held by a {@link LeaseHolding}, which renews it on a timer. When a
+ * renewal fails, the poll stops at the next batch or job, and what it records of its progress, fenced
+ * by its term, lands nowhere. Releasing the lease at shutdown waits for the running poll first, so no
+ * other replica starts while this one still writes.
  */
 @ApplicationScoped
 public class Poller {
@@ -56,46 +50,38 @@ public class Poller {
 
     private final CallingBoxClient client;
     private final PollerLease lease;
+    private final PollProgress progress;
     private final CallDiscovery discovery;
     private final CallRefresher refresher;
     private final DeliveryHealer healer;
     private final PollerMetrics metrics;
-    private final CallingBoxConfig config;
+    private final PollerConfig config;
     private final String replicaId;
+    private final ScheduledExecutorService renewer;
     private final ReentrantLock running = new ReentrantLock();
     private volatile boolean releasing;
-    private ScheduledExecutorService renewer;
 
     Poller(
             CallingBoxClient client,
             PollerLease lease,
+            PollProgress progress,
             CallDiscovery discovery,
             CallRefresher refresher,
             DeliveryHealer healer,
             PollerMetrics metrics,
-            CallingBoxConfig config) {
+            PollerConfig config,
+            ReplicaIdentity replica,
+            BackgroundThreads threads) {
         this.client = client;
         this.lease = lease;
+        this.progress = progress;
         this.discovery = discovery;
         this.refresher = refresher;
         this.healer = healer;
         this.metrics = metrics;
         this.config = config;
-        this.replicaId = config.replicaId().orElseGet(Poller::defaultReplicaId);
-    }
-
-    @PostConstruct
-    void startRenewer() {
-        renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "poller-lease-renewer");
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    @PreDestroy
-    void stopRenewer() {
-        renewer.shutdownNow();
+        this.replicaId = replica.id();
+        this.renewer = threads.timer("poller-lease-renewer");
     }
 
     public String replicaId() {
@@ -131,51 +117,28 @@ public class Poller {
     }
 
     private Report pollHoldingLock(String owner, Instant now, Duration ttl) {
-        PollerLease.State state = lease.tryAcquire(owner, ttl);
-        metrics.lastSuccess(state.lastSuccessAt());
+        metrics.lastSuccess(progress.read().lastSuccessAt());
         metrics.refreshStuck(now);
-        if (!state.held()) {
+        PollerLease.Term term = lease.tryAcquire(owner, ttl).orElse(null);
+        if (term == null) {
             LOG.debugf("Replica %s does not hold the poller lease; not polling", owner);
             return Report.skipped();
         }
-        PollerLease.Term term = state.term();
-        AtomicBoolean lost = new AtomicBoolean();
-        long every = Math.max(1, ttl.toMillis() / 3);
-        ScheduledFuture<?> renewal =
-                renewer.scheduleAtFixedRate(() -> renew(term, ttl, lost), every, every, TimeUnit.MILLISECONDS);
-        try {
-            BooleanSupplier stillLeader = () -> !lost.get() && !releasing;
+        try (LeaseHolding holding = new LeaseHolding(lease, term, ttl, renewer)) {
+            BooleanSupplier stillLeader = () -> holding.held() && !releasing;
             Timer.Sample sample = Timer.start();
             List<String> failures = new ArrayList<>();
             CallDiscovery.Report discovered =
                     job("discovery", failures, () -> discovery.discover(term, now, stillLeader));
-            CallRefresher.Report refreshed = stillLeader(term, ttl, lost, failures)
-                    ? job("refresh", failures, () -> refresher.refreshDue(now))
-                    : null;
+            CallRefresher.Report refreshed =
+                    stillLeader(holding, failures) ? job("refresh", failures, () -> refresher.refreshDue(now)) : null;
             DeliveryHealer.Report healed =
-                    stillLeader(term, ttl, lost, failures) ? job("heal", failures, () -> healer.heal(now)) : null;
+                    stillLeader(holding, failures) ? job("heal", failures, () -> healer.heal(now)) : null;
             sample.stop(metrics.pollTimer("all"));
-            if (failures.isEmpty() && lease.recordSuccess(term)) {
+            if (failures.isEmpty() && progress.recordSuccess(term)) {
                 metrics.lastSuccess(Instant.now());
             }
             return new Report(true, discovered, refreshed, healed, List.copyOf(failures));
-        } finally {
-            renewal.cancel(false);
-        }
-    }
-
-    /** The timer's renewal; a database hiccup is not a lost lease, a refused renewal is. */
-    private void renew(PollerLease.Term term, Duration ttl, AtomicBoolean lost) {
-        if (lost.get()) {
-            return;
-        }
-        try {
-            if (!lease.renew(term, ttl)) {
-                lost.set(true);
-                LOG.warnf("Replica %s lost the poller lease during a poll; stopping it", term.owner());
-            }
-        } catch (RuntimeException e) {
-            LOG.debugf("Could not renew the poller lease: %s", e.getMessage());
         }
     }
 
@@ -204,11 +167,10 @@ public class Poller {
         }
     }
 
-    private boolean stillLeader(PollerLease.Term term, Duration ttl, AtomicBoolean lost, List<String> failures) {
-        if (!lost.get() && !releasing && lease.renew(term, ttl)) {
+    private boolean stillLeader(LeaseHolding holding, List<String> failures) {
+        if (!releasing && holding.confirm()) {
             return true;
         }
-        lost.set(true);
         failures.add(releasing ? "stopped: the replica is shutting down" : "lease: taken over by another replica");
         return false;
     }
@@ -224,15 +186,5 @@ public class Poller {
         } finally {
             sample.stop(metrics.pollTimer(name));
         }
-    }
-
-    private static String defaultReplicaId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "replica";
-        }
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

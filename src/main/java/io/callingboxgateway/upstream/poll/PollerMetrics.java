@@ -1,6 +1,5 @@
 package io.callingboxgateway.upstream.poll;
 
-import io.callingboxgateway.upstream.CallingBoxConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,11 +20,11 @@ public class PollerMetrics {
 
     private final MeterRegistry registry;
     private final EntityManager em;
-    private final CallingBoxConfig config;
+    private final PollerConfig config;
     private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
     private final AtomicLong stuck = new AtomicLong();
 
-    PollerMetrics(MeterRegistry registry, EntityManager em, CallingBoxConfig config) {
+    PollerMetrics(MeterRegistry registry, EntityManager em, PollerConfig config) {
         this.registry = registry;
         this.em = em;
         this.config = config;

@@ -10,16 +10,13 @@ import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallSnapshots;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -49,6 +46,9 @@ class SecretsKeyChangeTest {
     DataSource dataSource;
 
     @Inject
+    TestDatabase db;
+
+    @Inject
     SharedKeys sharedKeys;
 
     @Inject
@@ -59,15 +59,12 @@ class SecretsKeyChangeTest {
 
     @BeforeEach
     @AfterEach
-    void noSubscriptions() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement("delete from subscription")) {
-            delete.executeUpdate();
-        }
+    void noSubscriptions() {
+        db.update("delete from subscription");
     }
 
     @Test
-    void aNewlyConfiguredKeyTakesOverSecretsSealedUnderTheDatabaseKey() throws SQLException {
+    void aNewlyConfiguredKeyTakesOverSecretsSealedUnderTheDatabaseKey() {
         JsonPath created = JsonPath.from(given().contentType(ContentType.JSON)
                 .body(Map.of("url", "http://127.0.0.1:9/hook"))
                 .post("/subscriptions")
@@ -88,7 +85,7 @@ class SecretsKeyChangeTest {
     }
 
     @Test
-    void aSecretNoKeyHereOpensSetsOnlyItsSubscriptionAsideWithTheReason() throws SQLException {
+    void aSecretNoKeyHereOpensSetsOnlyItsSubscriptionAsideWithTheReason() {
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("url", "http://127.0.0.1:9/hook"))
                 .post("/subscriptions")
@@ -115,15 +112,7 @@ class SecretsKeyChangeTest {
         assertEquals("signing secret cannot be decrypted: check GATEWAY_SECRETS_KEY", lastError);
     }
 
-    private byte[] sealed(UUID id) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select =
-                        connection.prepareStatement("select signing_secret_encrypted from subscription where id = ?")) {
-            select.setObject(1, id);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getBytes(1);
-            }
-        }
+    private byte[] sealed(UUID id) {
+        return db.queryBytes("select signing_secret_encrypted from subscription where id = ?", id);
     }
 }

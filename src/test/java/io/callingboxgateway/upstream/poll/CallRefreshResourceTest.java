@@ -7,16 +7,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallingBoxWireMock;
 import io.callingboxgateway.testing.Management;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
@@ -26,6 +32,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -45,6 +52,9 @@ class CallRefreshResourceTest {
 
     @Inject
     CircuitBreakerMaintenance breakers;
+
+    @Inject
+    PollerMetrics pollerMetrics;
 
     Instant created;
 
@@ -66,7 +76,7 @@ class CallRefreshResourceTest {
 
         given().post("/calls/{id}/refresh", id)
                 .then()
-                .statusCode(202)
+                .statusCode(200)
                 .body("call_id", equalTo(id.toString()))
                 .body("outcome", equalTo("applied"))
                 .body("status", equalTo("completed"));
@@ -87,7 +97,7 @@ class CallRefreshResourceTest {
         CallingBoxWireMock.server()
                 .stubFor(get(urlPathEqualTo("/v1/calls/" + id)).willReturn(okJson(sent)));
 
-        given().post("/calls/{id}/refresh", id).then().statusCode(202).body("outcome", equalTo("created"));
+        given().post("/calls/{id}/refresh", id).then().statusCode(200).body("outcome", equalTo("created"));
 
         given().get("/calls/{id}", id)
                 .then()
@@ -156,12 +166,28 @@ class CallRefreshResourceTest {
 
     @Test
     void metricsShowTheBreakerStateAndThePollerGauges() {
-        Management.metrics()
+        long stuck = pollerMetrics.refreshStuck(Instant.now());
+        Instant succeeded = Instant.now().minusSeconds(5);
+        pollerMetrics.lastSuccess(succeeded);
+
+        assertEquals(1.0, Metrics.value("callingbox_breaker_state{state=\"closed\"}"));
+        assertEquals(0.0, Metrics.value("callingbox_breaker_state{state=\"open\"}"));
+        assertEquals(stuck, Metrics.value("callingbox_calls_stuck"));
+        double age = Metrics.value("callingbox_poll_last_success_age_seconds");
+        double sinceRecorded = Duration.between(succeeded, Instant.now()).toMillis() / 1000.0;
+        assertTrue(age >= 0 && age <= sinceRecorded, "seconds since the last successful poll: " + age);
+    }
+
+    @Test
+    void theOpenApiDocumentSaysARefreshAnswers200WithWhatItDid() {
+        String refresh = "paths.'/calls/{id}/refresh'.post.responses";
+        Management.given()
+                .queryParam("format", "json")
+                .get("/q/openapi")
                 .then()
                 .statusCode(200)
-                .body(containsString("callingbox_breaker_state{state=\"closed\"} 1.0"))
-                .body(containsString("callingbox_breaker_state{state=\"open\"} 0.0"))
-                .body(containsString("callingbox_poll_last_success_age_seconds"))
-                .body(containsString("callingbox_calls_stuck"));
+                .body(refresh + ".keySet()", hasItems("200", "404", "429", "503"))
+                .body(refresh + ".keySet()", not(hasItem("202")))
+                .body(refresh + ".'200'.content.'application/json'.schema.$ref", endsWith("Refreshed"));
     }
 }

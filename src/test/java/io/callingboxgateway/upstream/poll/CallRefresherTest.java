@@ -22,10 +22,10 @@ import io.callingboxgateway.reconcile.Call;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallingBoxWireMock;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -59,9 +59,6 @@ class CallRefresherTest {
 
     @Inject
     ObjectMapper json;
-
-    @Inject
-    MeterRegistry metrics;
 
     @Inject
     CircuitBreakerMaintenance breakers;
@@ -218,7 +215,7 @@ class CallRefresherTest {
         CallingBoxWireMock.server()
                 .stubFor(get(urlPathMatching("/v1/calls/.*"))
                         .willReturn(aResponse().withStatus(404).withBody("{\"error\": \"call not found\"}")));
-        double missingBefore = metrics.counter("callingbox.refresh.missing").count();
+        double missingBefore = Metrics.value("callingbox_refresh_missing_total");
 
         CallRefresher.Report first = refresher.refreshDue(Instant.now());
         CallRefresher.Report later = refresher.refreshDue(Instant.now().plus(Duration.ofHours(1)));
@@ -227,8 +224,7 @@ class CallRefresherTest {
         assertEquals(0, later.due());
         assertEquals(1, requestsFor(id));
         assertNotNull(schedule(id)[3], "marked missing");
-        assertEquals(
-                missingBefore + 1, metrics.counter("callingbox.refresh.missing").count());
+        assertEquals(missingBefore + 1, Metrics.value("callingbox_refresh_missing_total"));
         assertEquals(CircuitBreakerState.CLOSED, breakers.currentState(CallingBoxClient.BREAKER));
         assertTrue(stored(id) != null, "the stored call itself is left as it was");
     }
@@ -250,7 +246,7 @@ class CallRefresherTest {
     }
 
     private double unchangedReads() {
-        return metrics.counter("callingbox.refresh.reads", "changed", "false").count();
+        return Metrics.value("callingbox_refresh_reads_total{changed=\"false\"}");
     }
 
     private int requestsFor(UUID id) {

@@ -43,6 +43,9 @@ class LargeCallListTest {
     PollerLease lease;
 
     @Inject
+    PollProgress progress;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -111,7 +114,7 @@ class LargeCallListTest {
         assertEquals(1, report.maxHeld(), "one call at a time");
         assertTrue(CallListGenerator.completed());
         assertEquals(whole, CallListGenerator.bytesServed());
-        assertEquals(list.newest(), lease.read().highWaterMark());
+        assertEquals(list.newest(), progress.read().highWaterMark());
     }
 
     private void setHighWaterMark(Instant mark) {

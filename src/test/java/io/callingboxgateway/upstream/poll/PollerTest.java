@@ -14,10 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callingboxgateway.testing.CallingBoxWireMock;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -46,13 +46,13 @@ class PollerTest {
     PollerLease lease;
 
     @Inject
+    PollProgress progress;
+
+    @Inject
     CallDiscovery discovery;
 
     @Inject
     EntityManager em;
-
-    @Inject
-    MeterRegistry metrics;
 
     @Inject
     CircuitBreakerMaintenance breakers;
@@ -69,47 +69,47 @@ class PollerTest {
 
     @Test
     void onlyOneReplicaHoldsTheLease() {
-        PollerLease.Term a = lease.tryAcquire("replica-a", TTL).term();
-        assertFalse(lease.tryAcquire("replica-b", TTL).held());
-        assertEquals(a, lease.tryAcquire("replica-a", TTL).term(), "the holder renews, in the same term");
+        PollerLease.Term a = lease.tryAcquire("replica-a", TTL).orElseThrow();
+        assertFalse(lease.tryAcquire("replica-b", TTL).isPresent());
+        assertEquals(a, lease.tryAcquire("replica-a", TTL).orElseThrow(), "the holder renews, in the same term");
         assertTrue(lease.renew(a, TTL));
         assertFalse(lease.renew(new PollerLease.Term("replica-b", a.epoch()), TTL));
     }
 
     @Test
     void anExpiredLeaseIsTakenOverAndItsFormerHolderNoticesOnRenewal() {
-        PollerLease.Term a = lease.tryAcquire("replica-a", TTL).term();
+        PollerLease.Term a = lease.tryAcquire("replica-a", TTL).orElseThrow();
         expireLease();
 
-        PollerLease.Term b = lease.tryAcquire("replica-b", TTL).term();
+        PollerLease.Term b = lease.tryAcquire("replica-b", TTL).orElseThrow();
         assertTrue(b.epoch() > a.epoch(), "a new term");
         assertFalse(lease.renew(a, TTL), "replica-a must stop polling");
-        assertFalse(lease.tryAcquire("replica-a", TTL).held());
+        assertFalse(lease.tryAcquire("replica-a", TTL).isPresent());
     }
 
     @Test
     void aPollerWhoseLeaseWasTakenOverCannotMoveTheHighWaterMark() {
-        PollerLease.Term stale = lease.tryAcquire("replica-a", TTL).term();
+        PollerLease.Term stale = lease.tryAcquire("replica-a", TTL).orElseThrow();
         expireLease();
-        PollerLease.Term current = lease.tryAcquire("replica-b", TTL).term();
+        PollerLease.Term current = lease.tryAcquire("replica-b", TTL).orElseThrow();
 
-        assertFalse(lease.recordCompleteScan(stale, Instant.now()), "the stale term writes nothing");
-        assertFalse(lease.recordSuccess(stale));
-        assertEquals(null, lease.read().highWaterMark());
-        assertEquals(null, lease.read().lastSuccessAt());
+        assertFalse(progress.recordCompleteScan(stale, Instant.now()), "the stale term writes nothing");
+        assertFalse(progress.recordSuccess(stale));
+        assertEquals(null, progress.read().highWaterMark());
+        assertEquals(null, progress.read().lastSuccessAt());
 
         // nor can a scan it was running when the lease changed hands (the list here is empty)
         assertThrows(
                 CallDiscovery.LeaseLostException.class, () -> discovery.discover(stale, Instant.now(), () -> true));
-        assertEquals(null, lease.read().highWaterMark());
+        assertEquals(null, progress.read().highWaterMark());
 
         // the same replica taking the lease again after it ran out gets a new term; the old one stays dead
         expireLease();
-        PollerLease.Term again = lease.tryAcquire("replica-a", TTL).term();
+        PollerLease.Term again = lease.tryAcquire("replica-a", TTL).orElseThrow();
         assertTrue(again.epoch() > current.epoch());
-        assertFalse(lease.recordCompleteScan(stale, Instant.now()));
-        assertTrue(lease.recordCompleteScan(again, Instant.parse("2026-01-01T00:00:00Z")));
-        assertEquals(Instant.parse("2026-01-01T00:00:00Z"), lease.read().highWaterMark());
+        assertFalse(progress.recordCompleteScan(stale, Instant.now()));
+        assertTrue(progress.recordCompleteScan(again, Instant.parse("2026-01-01T00:00:00Z")));
+        assertEquals(Instant.parse("2026-01-01T00:00:00Z"), progress.read().highWaterMark());
     }
 
     @Test
@@ -136,12 +136,12 @@ class PollerTest {
         // past the first lease's end, another replica still cannot take it
         await().pollDelay(Duration.ofMillis(2500))
                 .atMost(Duration.ofSeconds(4))
-                .until(() -> !lease.tryAcquire("replica-b", shortLease).held());
+                .until(() -> !lease.tryAcquire("replica-b", shortLease).isPresent());
         Poller.Report report = polling.get(20, TimeUnit.SECONDS);
 
         assertTrue(report.succeeded(), () -> report.failures().toString());
         assertEquals(6, report.heal().requested());
-        assertNotNull(lease.read().lastSuccessAt(), "the poll's success was recorded under the renewed lease");
+        assertNotNull(progress.read().lastSuccessAt(), "the poll's success was recorded under the renewed lease");
     }
 
     @Test
@@ -155,15 +155,11 @@ class PollerTest {
         assertFalse(b.ran());
         assertEquals(
                 requestsAfterA, CallingBoxWireMock.server().getAllServeEvents().size());
-        assertNotNull(lease.read().lastSuccessAt());
-        assertNotNull(lease.read().lastCompleteScanAt());
-        double age = metrics.get("callingbox.poll.last.success.age").gauge().value();
+        assertNotNull(progress.read().lastSuccessAt());
+        assertNotNull(progress.read().lastCompleteScanAt());
+        double age = Metrics.value("callingbox_poll_last_success_age_seconds");
         assertTrue(age >= 0 && age < 60, "seconds since the last successful poll: " + age);
-        assertTrue(metrics.get("callingbox.poll.duration")
-                        .tag("job", "all")
-                        .timer()
-                        .count()
-                >= 1);
+        assertTrue(Metrics.value("callingbox_poll_duration_seconds_count{job=\"all\"}") >= 1);
 
         expireLease();
         assertTrue(poller.poll("replica-b", Instant.now()).ran(), "a dead poller's lease is taken over");
@@ -184,8 +180,8 @@ class PollerTest {
         assertTrue(
                 report.failures().get(0).startsWith("discovery"),
                 report.failures().toString());
-        assertEquals(null, lease.read().lastSuccessAt());
-        assertEquals(null, lease.read().highWaterMark(), "an incomplete scan does not move the mark");
+        assertEquals(null, progress.read().lastSuccessAt());
+        assertEquals(null, progress.read().highWaterMark(), "an incomplete scan does not move the mark");
     }
 
     private void expireLease() {

@@ -1,15 +1,17 @@
-package io.callingboxgateway.subscriptions;
+package io.callingboxgateway.subscriptions.delivery;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.callingboxgateway.subscriptions.SubscriptionApi;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.Receiver;
 import io.callingboxgateway.testing.SignedWebhook;
+import io.callingboxgateway.testing.TestDatabase;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -61,14 +62,13 @@ class PushTracingTest {
     InMemorySpanExporter spans;
 
     @Inject
-    EntityManager em;
+    TestDatabase db;
 
     private Receiver receiver;
 
     @AfterEach
     void cleanUp() {
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery("delete from subscription").executeUpdate());
+        db.update("delete from subscription");
         if (receiver != null) {
             receiver.close();
         }
@@ -77,14 +77,14 @@ class PushTracingTest {
     @Test
     void theWebhookItsReconcileAndThePushThatDeliversItShareOneTrace() {
         receiver = Receiver.start();
-        SubscriptionDeliveryTest.subscribe(receiver.url(), List.of("call.created"));
+        SubscriptionApi.subscribe(receiver.url(), List.of("call.created"));
         UUID call = UUID.randomUUID();
 
         SignedWebhook.post(SignedWebhook.envelope(UUID.randomUUID(), "call.queued", call, "queued", Instant.now()))
                 .statusCode(200);
 
         long eventId = await().atMost(Duration.ofSeconds(20))
-                .until(() -> SubscriptionDeliveryTest.acknowledged(receiver, List.of(call)), p -> p.size() == 1)
+                .until(() -> receiver.acknowledgedAbout(List.of(call)), p -> p.size() == 1)
                 .get(0)
                 .eventId();
         SpanData push = await().atMost(Duration.ofSeconds(10))

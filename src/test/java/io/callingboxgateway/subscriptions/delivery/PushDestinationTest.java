@@ -1,19 +1,21 @@
-package io.callingboxgateway.subscriptions;
+package io.callingboxgateway.subscriptions.delivery;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callingboxgateway.reconcile.Reconciler;
-import io.callingboxgateway.subscriptions.Receiver.Push;
-import io.callingboxgateway.subscriptions.SubscriptionDeliveryTest.Subscribed;
+import io.callingboxgateway.subscriptions.SubscriptionApi;
+import io.callingboxgateway.subscriptions.SubscriptionApi.Subscribed;
+import io.callingboxgateway.subscriptions.TestCalls;
 import io.callingboxgateway.testing.PostgresResource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.callingboxgateway.testing.Receiver;
+import io.callingboxgateway.testing.Receiver.Push;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +52,7 @@ class PushDestinationTest {
     Reconciler reconciler;
 
     @Inject
-    EntityManager em;
+    TestDatabase db;
 
     @Inject
     ScriptedDns dns;
@@ -60,8 +62,7 @@ class PushDestinationTest {
     @BeforeEach
     @AfterEach
     void noSubscriptions() {
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery("delete from subscription").executeUpdate());
+        db.update("delete from subscription");
         dns.forgetAll();
         if (receiver != null) {
             receiver.close();
@@ -73,7 +74,7 @@ class PushDestinationTest {
         receiver = Receiver.start();
         dns.answer(HOST, "127.0.0.1");
         String url = "http://" + HOST + ":" + receiver.port() + "/hook";
-        Subscribed subscription = SubscriptionDeliveryTest.subscribe(url, List.of("*"));
+        Subscribed subscription = SubscriptionApi.subscribe(url, List.of("*"));
         // The check before the push answers the receiver's address; any later lookup, a place where
         // nothing listens and that the policy would refuse.
         dns.answer(HOST, "127.0.0.1", "127.0.0.2");
@@ -81,7 +82,7 @@ class PushDestinationTest {
         UUID call = TestCalls.create(reconciler);
 
         Push push = await().atMost(PATIENCE)
-                .until(() -> SubscriptionDeliveryTest.acknowledged(receiver, List.of(call)), p -> p.size() == 1)
+                .until(() -> receiver.acknowledgedAbout(List.of(call)), p -> p.size() == 1)
                 .get(0);
         assertEquals(HOST + ":" + receiver.port(), push.host(), "the URL's host goes out as Host");
 
@@ -89,20 +90,20 @@ class PushDestinationTest {
         UUID next = TestCalls.create(reconciler);
         await().atMost(PATIENCE)
                 .until(() -> "refused by URL policy: host not in GATEWAY_SUBSCRIPTION_ALLOWED_HOSTS"
-                        .equals(SubscriptionDeliveryTest.state(subscription).getString("last_error")));
-        assertTrue(SubscriptionDeliveryTest.pushes(receiver, List.of(next)).isEmpty());
+                        .equals(SubscriptionApi.state(subscription).getString("last_error")));
+        assertTrue(receiver.pushesAbout(List.of(next)).isEmpty());
     }
 
     @Test
     void aSubscriberTricklingItsAnswerIsCutOffAtTheAttemptTimeout() throws Exception {
         try (Trickler trickler = new Trickler()) {
-            Subscribed subscription = SubscriptionDeliveryTest.subscribe(trickler.url(), List.of("*"));
+            Subscribed subscription = SubscriptionApi.subscribe(trickler.url(), List.of("*"));
 
             TestCalls.create(reconciler);
 
             await().atMost(PATIENCE)
-                    .until(() -> "timeout"
-                            .equals(SubscriptionDeliveryTest.state(subscription).getString("last_error")));
+                    .until(() ->
+                            "timeout".equals(SubscriptionApi.state(subscription).getString("last_error")));
             Duration held = await().atMost(PATIENCE).until(trickler::firstConnectionHeld, d -> d != null);
             assertTrue(
                     held.compareTo(Duration.ofMillis(3_500)) < 0,
@@ -113,12 +114,12 @@ class PushDestinationTest {
     @Test
     void anEndlessAnswerIsReadNoFurtherThanTheCapAndItsConnectionClosed() throws Exception {
         try (Flooder flooder = new Flooder()) {
-            Subscribed subscription = SubscriptionDeliveryTest.subscribe(flooder.url(), List.of("*"));
+            Subscribed subscription = SubscriptionApi.subscribe(flooder.url(), List.of("*"));
 
             TestCalls.create(reconciler);
 
             var delivered = await().atMost(PATIENCE)
-                    .until(() -> SubscriptionDeliveryTest.state(subscription), s -> s.getInt("lag") == 0);
+                    .until(() -> SubscriptionApi.state(subscription), s -> s.getInt("lag") == 0);
             assertEquals(200, delivered.getInt("last_response_status"), "the status counts; the body is dropped");
             long written = await().atMost(PATIENCE).until(flooder::writtenWhenClosed, n -> n != null);
             assertTrue(written < 16L * 1024 * 1024, "the gateway hung up after " + written + " bytes");

@@ -1,4 +1,4 @@
-package io.callingboxgateway.calls;
+package io.callingboxgateway.model;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import io.callingboxgateway.model.CallLifecycle;
-import io.callingboxgateway.model.CallSnapshot;
-import io.callingboxgateway.reconcile.Call;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,15 +40,20 @@ public record CallView(@JsonUnwrapped CallSnapshot call, Reconciliation reconcil
             Instant lastPolledAt,
             boolean resultExpected) {}
 
-    public static CallView of(Call call) {
-        CallSnapshot snapshot = call.snapshot();
+    /** The view of a stored call: its snapshot and how the gateway learned of it. */
+    public static CallView of(
+            CallSnapshot snapshot,
+            String firstSeenVia,
+            Instant firstSeenAt,
+            Instant lastWebhookAt,
+            Instant lastPolledAt) {
         return new CallView(
                 snapshot,
                 new Reconciliation(
-                        call.firstSeenVia(),
-                        call.firstSeenAt(),
-                        call.lastWebhookAt(),
-                        call.lastPolledAt(),
+                        firstSeenVia,
+                        firstSeenAt,
+                        lastWebhookAt,
+                        lastPolledAt,
                         CallLifecycle.resultExpected(snapshot)));
     }
 

@@ -1,4 +1,4 @@
-package io.callingboxgateway.subscriptions;
+package io.callingboxgateway.subscriptions.delivery;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callingboxgateway.reconcile.Reconciler;
-import io.callingboxgateway.subscriptions.delivery.AttemptResult;
-import io.callingboxgateway.subscriptions.delivery.Claim;
-import io.callingboxgateway.subscriptions.delivery.DeliveryLedger;
-import io.callingboxgateway.subscriptions.delivery.SubscriberDelivery;
+import io.callingboxgateway.subscriptions.SubscriptionApi;
+import io.callingboxgateway.subscriptions.SubscriptionConfig;
+import io.callingboxgateway.subscriptions.TestCalls;
 import io.callingboxgateway.testing.PostgresResource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.callingboxgateway.testing.Receiver;
+import io.callingboxgateway.testing.TestDatabase;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +48,9 @@ import org.junit.jupiter.api.Test;
 class DeliveryLeaseTest {
 
     @Inject
+    DeliveryClaims claims;
+
+    @Inject
     DeliveryLedger ledger;
 
     @Inject
@@ -60,15 +63,14 @@ class DeliveryLeaseTest {
     SubscriptionConfig config;
 
     @Inject
-    EntityManager em;
+    TestDatabase db;
 
     private Receiver receiver;
 
     @BeforeEach
     @AfterEach
     void noSubscriptions() {
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery("delete from subscription").executeUpdate());
+        db.update("delete from subscription");
         if (receiver != null) {
             receiver.close();
         }
@@ -94,11 +96,11 @@ class DeliveryLeaseTest {
         Set<UUID> all = new HashSet<>(byA);
         all.addAll(byB);
         assertEquals(subscriptions, all);
-        assertTrue(ledger.claim("replica-b", 10, later).isEmpty(), "leases still held");
+        assertTrue(claims.claim("replica-b", 10, later).isEmpty(), "leases still held");
 
         // the leases run out by the database's clock: no replica's clock is asked
         expireLeases();
-        List<Claim> takenOver = ledger.claim("replica-c", 10, later);
+        List<Claim> takenOver = claims.claim("replica-c", 10, later);
         assertEquals(subscriptions, ids(takenOver));
 
         Claim stale = (a.get().isEmpty() ? b.get() : a.get()).get(0);
@@ -106,7 +108,7 @@ class DeliveryLeaseTest {
                 .filter(c -> c.subscriptionId().equals(stale.subscriptionId()))
                 .findFirst()
                 .orElseThrow();
-        long head = SubscriptionResourceTest.head();
+        long head = SubscriptionApi.head();
         assertFalse(ledger.delivered(stale, head, 200), "a lost lease records nothing");
         assertEquals(
                 DeliveryLedger.Failure.CLAIM_LOST,
@@ -123,27 +125,23 @@ class DeliveryLeaseTest {
 
     @Test
     void anEditMadeDuringADeliveryStopsItsWritesButLetsItReleaseTheLease() {
-        receiver = Receiver.start();
-        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
-        TestCalls.create(reconciler);
-        Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
+        Claim claim = claimedWithOneEventDue();
+        UUID id = claim.subscriptionId();
 
-        SubscriptionResourceTest.patch(id.toString(), Map.of("description", "edited meanwhile"))
+        SubscriptionApi.patch(id.toString(), Map.of("description", "edited meanwhile"))
                 .statusCode(200);
 
-        assertFalse(ledger.delivered(claim, SubscriptionResourceTest.head(), 200));
+        assertFalse(ledger.delivered(claim, SubscriptionApi.head(), 200));
         ledger.release(claim);
         assertNull(leaseOwner(id));
-        assertEquals(SubscriptionResourceTest.head() - 1, position(id));
+        assertEquals(SubscriptionApi.head() - 1, position(id));
     }
 
     @Test
     void aHeldClaimRecordsDeliveriesAndRenewsItsLease() {
-        receiver = Receiver.start();
-        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
-        TestCalls.create(reconciler);
-        Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
-        long head = SubscriptionResourceTest.head();
+        Claim claim = claimedWithOneEventDue();
+        UUID id = claim.subscriptionId();
+        long head = SubscriptionApi.head();
 
         forceLeaseToRunOutIn(id, Duration.ofSeconds(1));
 
@@ -156,11 +154,9 @@ class DeliveryLeaseTest {
 
     @Test
     void aClaimWhoseLeaseLapsedCannotRecordItsAttemptsResult() {
-        receiver = Receiver.start();
-        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
-        TestCalls.create(reconciler);
-        Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
-        long head = SubscriptionResourceTest.head();
+        Claim claim = claimedWithOneEventDue();
+        UUID id = claim.subscriptionId();
+        long head = SubscriptionApi.head();
 
         // nobody has claimed it since, but by the database's clock the lease is over
         forceLeaseToRunOutIn(id, Duration.ofMillis(-1));
@@ -172,24 +168,23 @@ class DeliveryLeaseTest {
                 ledger.failed(claim, head, new AttemptResult(false, 500, "HTTP 500", Optional.empty())));
         assertEquals(head - 1, position(id));
         assertEquals(0, deadLetters(id));
-        assertEquals(1, ledger.claim("replica-b", 10, Duration.ofDays(2)).size(), "another replica may claim it");
+        assertEquals(1, claims.claim("replica-b", 10, Duration.ofDays(2)).size(), "another replica may claim it");
     }
 
     @Test
     void theLeaseIsRenewedWhileAnAttemptRunsSoTheSlowAttemptsResultLands() throws Exception {
-        receiver = Receiver.start();
-        UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
-        TestCalls.create(reconciler);
-        long head = SubscriptionResourceTest.head();
-        Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
+        Claim claim = claimedWithOneEventDue();
+        UUID id = claim.subscriptionId();
+        long head = SubscriptionApi.head();
         // less than one attempt may take (gateway.subscription.attempt-timeout is 2s in tests)
         forceLeaseToRunOutIn(id, Duration.ofMillis(1500));
         CountDownLatch answering = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
+        AtomicBoolean released = new AtomicBoolean();
         receiver.answer(event -> {
             answering.countDown();
             try {
-                answer.await(5, TimeUnit.SECONDS);
+                released.set(answer.await(5, TimeUnit.SECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -207,6 +202,7 @@ class DeliveryLeaseTest {
         }
         delivering.get(10, TimeUnit.SECONDS);
 
+        assertTrue(released.get(), "the answer was held until the test released it");
         assertEquals(head, position(id), "the attempt's result was recorded");
         assertNull(leaseOwner(id), "and the lease given back");
     }
@@ -217,76 +213,70 @@ class DeliveryLeaseTest {
         UUID id = subscribeOutOfTheWorkersReach(1).iterator().next();
         UUID gone = TestCalls.create(reconciler);
         UUID kept = TestCalls.create(reconciler);
-        long head = SubscriptionResourceTest.head();
+        long head = SubscriptionApi.head();
         long floor = retentionFloor();
         setRetentionFloor(head - 1);
         try {
-            Claim claim = ledger.claim("replica-a", 10, Duration.ofDays(2)).get(0);
+            Claim claim = claims.claim("replica-a", 10, Duration.ofDays(2)).get(0);
 
             delivery.deliver(claim);
 
             assertEquals(List.of(kept), SubscriptionDeliveryTest.callIds(receiver.acknowledged()));
-            assertTrue(SubscriptionDeliveryTest.pushes(receiver, List.of(gone)).isEmpty());
+            assertTrue(receiver.pushesAbout(List.of(gone)).isEmpty());
             assertEquals(head, position(id));
         } finally {
             setRetentionFloor(floor);
         }
     }
 
+    /** One subscription out of the running worker's reach, with one event to deliver, claimed by replica-a. */
+    private Claim claimedWithOneEventDue() {
+        receiver = Receiver.start();
+        subscribeOutOfTheWorkersReach(1);
+        TestCalls.create(reconciler);
+        return claims.claim("replica-a", 10, Duration.ofDays(2)).get(0);
+    }
+
     /** Subscriptions at the current head whose next attempt is a day away, beyond the running worker's clock. */
     private Set<UUID> subscribeOutOfTheWorkersReach(int count) {
         Set<UUID> ids = new HashSet<>();
         for (int i = 0; i < count; i++) {
-            ids.add(UUID.fromString(SubscriptionDeliveryTest.subscribe(receiver.url(), List.of("*"))
-                    .id()));
+            ids.add(UUID.fromString(
+                    SubscriptionApi.subscribe(receiver.url(), List.of("*")).id()));
         }
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery("update subscription set next_attempt_at = now() + interval '1 day'")
-                        .executeUpdate());
+        db.update("update subscription set next_attempt_at = now() + interval '1 day'");
         return ids;
     }
 
     private Callable<List<Claim>> claimAt(CountDownLatch start, String owner, Duration lookAhead) {
         return () -> {
-            start.await();
-            return ledger.claim(owner, 10, lookAhead);
+            assertTrue(start.await(10, TimeUnit.SECONDS), "both replicas started");
+            return claims.claim(owner, 10, lookAhead);
         };
     }
 
     private void expireLeases() {
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery("update subscription set lease_until = now() - interval '1 millisecond'"
-                                + " where lease_owner is not null")
-                        .executeUpdate());
+        db.update(
+                "update subscription set lease_until = now() - interval '1 millisecond' where lease_owner is not null");
     }
 
     private void forceLeaseToRunOutIn(UUID id, Duration left) {
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery(
-                                "update subscription set lease_until = now() + :ms * interval '1 millisecond' where id = :id")
-                        .setParameter("ms", left.toMillis())
-                        .setParameter("id", id)
-                        .executeUpdate());
+        db.update(
+                "update subscription set lease_until = now() + ? * interval '1 millisecond' where id = ?",
+                left.toMillis(),
+                id);
     }
 
     /** How long the lease has to run, by the database's clock. */
     private Duration leaseLeft(UUID id) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> Duration.ofMillis(((Number) em.createNativeQuery(
-                                        "select coalesce(extract(epoch from lease_until - clock_timestamp()) * 1000, 0)"
-                                                + " from subscription where id = :id")
-                                .setParameter("id", id)
-                                .getSingleResult())
-                        .longValue()));
+        return Duration.ofMillis(db.queryLong(
+                "select trunc(coalesce(extract(epoch from lease_until - clock_timestamp()) * 1000, 0))::bigint"
+                        + " from subscription where id = ?",
+                id));
     }
 
     private long deadLetters(UUID id) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> ((Number)
-                                em.createNativeQuery("select count(*) from dead_letter where subscription_id = :id")
-                                        .setParameter("id", id)
-                                        .getSingleResult())
-                        .longValue());
+        return db.queryLong("select count(*) from dead_letter where subscription_id = ?", id);
     }
 
     private static Set<UUID> ids(List<Claim> claims) {
@@ -294,31 +284,18 @@ class DeliveryLeaseTest {
     }
 
     private long position(UUID id) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> ((Number) em.createNativeQuery("select position from subscription where id = :id")
-                                .setParameter("id", id)
-                                .getSingleResult())
-                        .longValue());
+        return db.queryLong("select position from subscription where id = ?", id);
     }
 
     private long retentionFloor() {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> ((Number) em.createNativeQuery("select deleted_through from event_retention")
-                                .getSingleResult())
-                        .longValue());
+        return db.deletedThrough();
     }
 
     private void setRetentionFloor(long floor) {
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery("update event_retention set deleted_through = :floor")
-                        .setParameter("floor", floor)
-                        .executeUpdate());
+        db.update("update event_retention set deleted_through = ?", floor);
     }
 
     private String leaseOwner(UUID id) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> (String) em.createNativeQuery("select lease_owner from subscription where id = :id")
-                        .setParameter("id", id)
-                        .getSingleResult());
+        return db.queryOne("select lease_owner from subscription where id = ?", row -> row.getString(1), id);
     }
 }

@@ -1,4 +1,6 @@
-package io.callingboxgateway.subscriptions;
+package io.callingboxgateway.testing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,24 +10,33 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** A subscriber on loopback: records every push it gets and answers as the test tells it. */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
 
-    record Answer(int status, Map<String, String> headers) {
-        static Answer status(int status) {
+    public record Answer(int status, Map<String, String> headers) {
+        public static Answer status(int status) {
             return new Answer(status, Map.of());
         }
     }
 
-    record Push(
+    public record Push(
             Instant at,
             String webhookId,
             String webhookTimestamp,
@@ -36,20 +47,54 @@ final class Receiver implements AutoCloseable {
             JsonNode event,
             int answered) {
 
-        long eventId() {
+        public long eventId() {
             return event.get("id").asLong();
         }
 
-        String callId() {
+        public String callId() {
             return event.get("call_id").asText();
         }
 
-        String type() {
+        public String type() {
             return event.get("type").asText();
         }
 
-        boolean acknowledged() {
+        public boolean acknowledged() {
             return answered >= 200 && answered < 300;
+        }
+
+        /**
+         * Standard Webhooks verification written independently of the gateway: the key is the base64
+         * after {@code whsec_}; the signed content is {@code id.timestamp.body}; the header lists
+         * space-separated {@code v1,<base64>} signatures, any of which may match.
+         */
+        public boolean verifies(String secret) {
+            byte[] expected = hmac(secret, webhookId + "." + webhookTimestamp + "." + new String(body, UTF_8));
+            for (String signature : webhookSignature.split(" ")) {
+                if (signature.startsWith("v1,")
+                        && MessageDigest.isEqual(expected, Base64.getDecoder().decode(signature.substring(3)))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether the first signature of the header verifies with this secret. */
+        public boolean firstSignatureVerifies(String secret) {
+            String first = webhookSignature.split(" ")[0];
+            return new Push(at, webhookId, webhookTimestamp, first, contentType, host, body, event, answered)
+                    .verifies(secret);
+        }
+
+        private static byte[] hmac(String secret, String signed) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(
+                        Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+                return mac.doFinal(signed.getBytes(UTF_8));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -71,16 +116,16 @@ final class Receiver implements AutoCloseable {
         server.start();
     }
 
-    static Receiver start() {
+    public static Receiver start() {
         return new Receiver(0);
     }
 
-    static Receiver startOn(int port) {
+    public static Receiver startOn(int port) {
         return new Receiver(port);
     }
 
     /** A loopback port nothing listens on (until a receiver is started on it). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -88,29 +133,40 @@ final class Receiver implements AutoCloseable {
         }
     }
 
-    static String urlFor(int port) {
+    public static String urlFor(int port) {
         return "http://127.0.0.1:" + port + "/hook";
     }
 
-    String url() {
+    public String url() {
         return urlFor(port());
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
     /** How to answer each push, judged by the event it carries. */
-    void answer(Function<JsonNode, Answer> answers) {
+    public void answer(Function<JsonNode, Answer> answers) {
         this.answers = answers;
     }
 
-    List<Push> pushes() {
+    public List<Push> pushes() {
         return List.copyOf(pushes);
     }
 
-    List<Push> acknowledged() {
+    public List<Push> acknowledged() {
         return pushes.stream().filter(Push::acknowledged).toList();
+    }
+
+    /** Pushes about these calls, in arrival order. */
+    public List<Push> pushesAbout(Collection<UUID> calls) {
+        Set<String> ids = calls.stream().map(UUID::toString).collect(Collectors.toSet());
+        return pushes.stream().filter(p -> ids.contains(p.callId())).toList();
+    }
+
+    /** Pushes about these calls the receiver answered with a 2xx, in arrival order. */
+    public List<Push> acknowledgedAbout(Collection<UUID> calls) {
+        return pushesAbout(calls).stream().filter(Push::acknowledged).toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -1,5 +1,6 @@
-package io.callingboxgateway.subscriptions;
+package io.callingboxgateway.subscriptions.delivery;
 
+import io.callingboxgateway.subscriptions.HostResolver;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
