@@ -34,7 +34,7 @@ public class CallHistoryService {
         @SuppressWarnings("unchecked")
         List<Object[]> fetched = em.createNativeQuery("""
                         select decided_at, source, upstream_event_id, outcome, snapshot_status,
-                               snapshot_updated_at, changed_fields, first_event_id, id
+                               snapshot_updated_at, changed_fields, first_event_seq, id
                         from call_decision where call_id = :callId and id > :after order by id limit :limit
                         """)
                 .setParameter("callId", callId)
@@ -45,27 +45,32 @@ public class CallHistoryService {
         List<Object[]> rows = hasMore ? fetched.subList(0, limit) : fetched;
         long pageEnd = rows.isEmpty() ? afterDecision : ((Number) rows.get(rows.size() - 1)[8]).longValue();
         // The events of the page's last decision end where the next event-producing decision's start,
-        // which may lie beyond the page
+        // which may lie beyond the page. Decisions name their events by call_seq (known when written;
+        // the feed id is given after commit), which orders a call's events as their ids do.
         Number beyond = (Number) em.createNativeQuery("""
-                        select min(first_event_id) from call_decision
-                        where call_id = :callId and id > :after and first_event_id is not null
+                        select min(first_event_seq) from call_decision
+                        where call_id = :callId and id > :after and first_event_seq is not null
                         """)
                 .setParameter("callId", callId)
                 .setParameter("after", pageEnd)
                 .getSingleResult();
         long boundary = beyond == null ? Long.MAX_VALUE : beyond.longValue();
         Long firstOfPage = rows.stream()
-                .map(CallHistoryService::firstEventId)
+                .map(CallHistoryService::firstEventSeq)
                 .filter(java.util.Objects::nonNull)
                 .findFirst()
                 .orElse(null);
         List<CallEvent> events = firstOfPage == null
                 ? List.of()
-                : CallEvent.list("callId = ?1 and id >= ?2 and id < ?3 order by id", callId, firstOfPage, boundary);
+                : CallEvent.list(
+                        "callId = ?1 and callSeq >= ?2 and callSeq < ?3 and id is not null order by callSeq",
+                        callId,
+                        firstOfPage.intValue(),
+                        (int) Math.min(boundary, Integer.MAX_VALUE));
         List<CallHistory.Decision> decisions = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Object[] row = rows.get(i);
-            Long firstEventId = firstEventId(row);
+            Long firstEventSeq = firstEventSeq(row);
             String outcome = (String) row[3];
             decisions.add(new CallHistory.Decision(
                     Timestamps.instant(row[0]),
@@ -76,21 +81,21 @@ public class CallHistoryService {
                     (String) row[4],
                     Timestamps.instant(row[5]),
                     Arrays.asList((String[]) row[6]),
-                    firstEventId == null
+                    firstEventSeq == null
                             ? List.of()
-                            : producedBy(firstEventId, nextFirstEventId(rows, i, boundary), events)));
+                            : producedBy(firstEventSeq, nextFirstEventSeq(rows, i, boundary), events)));
         }
         return Optional.of(new CallHistory(decisions, hasMore, hasMore ? Long.toString(pageEnd) : null));
     }
 
-    private static Long firstEventId(Object[] row) {
+    private static Long firstEventSeq(Object[] row) {
         return row[7] == null ? null : ((Number) row[7]).longValue();
     }
 
     /** Where the events of the call's next event-producing decision start (they may follow at once). */
-    private static long nextFirstEventId(List<Object[]> rows, int index, long boundary) {
+    private static long nextFirstEventSeq(List<Object[]> rows, int index, long boundary) {
         for (int i = index + 1; i < rows.size(); i++) {
-            Long next = firstEventId(rows.get(i));
+            Long next = firstEventSeq(rows.get(i));
             if (next != null) {
                 return next;
             }
@@ -99,15 +104,16 @@ public class CallHistoryService {
     }
 
     /**
-     * The events of one decision are consecutive (they were numbered in one step) and end before the
-     * next decision's first event.
+     * The events of one decision are consecutive in the call's history and end before the next
+     * decision's first event; one not numbered yet (milliseconds after commit) ends the list early.
+     * Positions here are call_seq values.
      */
     private static List<CallHistory.Change> producedBy(
-            long firstEventId, long nextFirstEventId, List<CallEvent> events) {
+            long firstEventSeq, long nextFirstEventSeq, List<CallEvent> events) {
         List<CallHistory.Change> produced = new ArrayList<>();
-        long expected = firstEventId;
+        long expected = firstEventSeq;
         for (CallEvent event : events) {
-            if (event.id == expected && event.id < nextFirstEventId) {
+            if (event.callSeq == expected && event.callSeq < nextFirstEventSeq) {
                 produced.add(new CallHistory.Change(event.id, event.type, event.changes));
                 expected++;
             }

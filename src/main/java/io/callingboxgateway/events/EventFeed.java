@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * Reads of the event log in global order.
  *
- * <p>Event ids are handed out in commit order without gaps (see V2__event_log.sql), so everything at
- * or below the committed counter is final: a page never ends before an event that could still commit
- * below it. The counter is read first and bounds the query, which keeps {@code next_cursor} honest
+ * <p>Event ids are given after commit, without gaps, by the sequencer (V64), so everything at or
+ * below the committed counter is final: a page never ends before an event that could still be
+ * numbered below it. The counter is read first and bounds the query, which keeps {@code next_cursor} honest
  * even when a filter matched nothing.
  */
 @ApplicationScoped

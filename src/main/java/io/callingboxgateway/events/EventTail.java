@@ -2,12 +2,10 @@ package io.callingboxgateway.events;
 
 import io.agroal.api.AgroalDataSource;
 import io.callingboxgateway.background.BackgroundThreads;
-import io.callingboxgateway.reconcile.EventsAppended;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Knows the newest committed event id and wakes waiting streams when it moves. Commits on this replica
- * announce themselves at once; commits on other replicas are noticed by a cheap look at the counter
+ * Knows the newest numbered event id and wakes waiting streams when it moves. This replica's sequencer
+ * announces its numbering at once; numbering on other replicas is noticed by a cheap look at the counter
  * row every {@code gateway.events.tail-interval}, and only while someone is waiting.
  */
 @ApplicationScoped
@@ -60,8 +58,8 @@ public class EventTail {
         }
     }
 
-    void committedHere(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventsAppended appended) {
-        advanceTo(appended.lastId());
+    void numberedHere(@Observes EventsNumbered numbered) {
+        advanceTo(numbered.lastId());
     }
 
     /** The newest committed event id this replica knows of; -1 until it has looked once. */

@@ -21,9 +21,15 @@ public class CallEvent extends PanacheEntityBase {
     public static final String WEBHOOK_STATUS_CHANGED = "call.webhook_status_changed";
     public static final String UPDATED = "call.updated";
 
-    /** Global position, handed out in commit order (see V2__event_log.sql). */
+    /** Insert key, from a plain sequence when written; follows the event order within a call. */
     @Id
-    public long id;
+    public long entry;
+
+    /**
+     * Global position in the feed, given after commit by the sequencer (V64); null until then, and
+     * readers only ever see numbered events.
+     */
+    public Long id;
 
     public UUID callId;
     /** Position within the call's own history, from 1. */

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -29,16 +30,23 @@ class EventLogWriter {
     private final EntityManager em;
     private final ObjectMapper json;
     private final Event<EventsAppended> appended;
+    private final TransactionSynchronizationRegistry transaction;
 
-    EventLogWriter(EntityManager em, ObjectMapper json, Event<EventsAppended> appended) {
+    EventLogWriter(
+            EntityManager em,
+            ObjectMapper json,
+            Event<EventsAppended> appended,
+            TransactionSynchronizationRegistry transaction) {
         this.em = em;
         this.json = json;
         this.appended = appended;
+        this.transaction = transaction;
     }
 
     /**
-     * Writes the call, then its events and the decision in one statement: a single round trip takes
-     * the commit-ordered ids from the event sequence row, inserts every event and logs the decision.
+     * Writes the call, then its events and the decision in one statement. The events get their insert
+     * keys here, in their order, and no public id: the sequencer numbers them once they are committed
+     * (V64), so this transaction takes no lock that another call's writer could wait on.
      */
     void writeEvents(Call call, Decision decision, boolean missed) {
         Map<String, Map<String, Change>> byType = MergeEvents.of(decision.result());
@@ -46,43 +54,42 @@ class EventLogWriter {
         em.flush();
         ArrayNode events = json.createArrayNode();
         byType.forEach((type, changes) -> events.addObject().put("type", type).set("changes", changesJson(changes)));
-        long firstId = ((Number) withDecision(decision, em.createNativeQuery("""
-                                with seq as (
-                                    update event_sequence set last_id = last_id + :n returning last_id - :n as before),
-                                events as (
-                                    insert into call_event (id, call_id, call_seq, type, source, upstream_event_id,
-                                        missed_webhook, status_conflict, changes, call, occurred_at, traceparent)
-                                    select seq.before + e.ord, :callId, :seqBefore + e.ord, e.event ->> 'type',
-                                        :source, :eventId, :missed, :conflict, e.event -> 'changes',
-                                        cast(:call as jsonb), :now, cast(:traceparent as text)
-                                    from seq, jsonb_array_elements(cast(:events as jsonb)) with ordinality e (event, ord))
-                                insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
-                                    snapshot_status, snapshot_updated_at, first_event_id, decided_at)
-                                select :callId, :source, :eventId, :outcome, cast(:fields as text[]), :status,
-                                    :updatedAt, seq.before + 1, :now
-                                from seq
-                                returning first_event_id
-                                """))
-                        .setParameter("n", byType.size())
-                        .setParameter("seqBefore", seqBefore)
-                        .setParameter("missed", missed)
-                        .setParameter("conflict", decision.result().statusConflict())
-                        .setParameter("events", write(events))
-                        // Serialised once, written as jsonb by the database: no tree, no entity, for the hot path.
-                        .setParameter("call", write(call.view()))
-                        // The reconcile span, so the push that delivers these events continues its trace.
-                        .setParameter("traceparent", TraceParents.current())
-                        .getSingleResult())
-                .longValue();
-        // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events are readable.
-        appended.fire(new EventsAppended(firstId + byType.size() - 1));
+        withDecision(decision, em.createNativeQuery("""
+                        with events as (
+                            insert into call_event (call_id, call_seq, type, source, upstream_event_id,
+                                missed_webhook, status_conflict, changes, call, occurred_at, traceparent)
+                            select :callId, :seqBefore + e.ord, e.event ->> 'type', :source, :eventId, :missed,
+                                :conflict, e.event -> 'changes', cast(:call as jsonb), :now,
+                                cast(:traceparent as text)
+                            from jsonb_array_elements(cast(:events as jsonb)) with ordinality e (event, ord)
+                            order by e.ord)
+                        insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
+                            snapshot_status, snapshot_updated_at, first_event_seq, decided_at)
+                        values (:callId, :source, :eventId, :outcome, cast(:fields as text[]), :status,
+                            :updatedAt, :seqBefore + 1, :now)
+                        """))
+                .setParameter("seqBefore", seqBefore)
+                .setParameter("missed", missed)
+                .setParameter("conflict", decision.result().statusConflict())
+                .setParameter("events", write(events))
+                // Serialised once, written as jsonb by the database: no tree, no entity, for the hot path.
+                .setParameter("call", write(call.view()))
+                // The reconcile span, so the push that delivers these events continues its trace.
+                .setParameter("traceparent", TraceParents.current())
+                .executeUpdate();
+        // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events can be numbered;
+        // once per transaction: one numbering run covers all of a discovery batch's calls.
+        if (transaction.getResource(EventsAppended.class) == null) {
+            transaction.putResource(EventsAppended.class, Boolean.TRUE);
+            appended.fire(new EventsAppended());
+        }
     }
 
     /** A snapshot that changed nothing is logged all the same, with its outcome. */
     void recordDecision(Decision decision) {
         withDecision(decision, em.createNativeQuery("""
                         insert into call_decision (call_id, source, upstream_event_id, outcome, changed_fields,
-                            snapshot_status, snapshot_updated_at, first_event_id, decided_at)
+                            snapshot_status, snapshot_updated_at, first_event_seq, decided_at)
                         values (:callId, :source, :eventId, :outcome, cast(:fields as text[]), :status, :updatedAt,
                             null, :now)
                         """)).executeUpdate();

@@ -45,9 +45,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The proof the event feed owes its consumers: with writers committing concurrently, and one of them
- * holding its transaction open after taking its event id, a follower that pages by next_cursor sees
- * every event exactly once and in order. A feed that handed out ids as soon as they were visible
- * (a plain sequence) would let the follower pass the slow writer's id and never see it.
+ * holding its transaction open after writing its event, a follower that pages by next_cursor sees
+ * every event exactly once and in order, and the slow writer's event, committed late, is numbered
+ * above everything the follower had passed. A feed that handed out ids at insert (a plain sequence)
+ * would let the follower pass the slow writer's id and never see it. Meanwhile the other writers go
+ * on: writers of different calls do not wait on each other.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
@@ -98,10 +100,12 @@ class EventFeedConcurrencyTest {
                     },
                     pool);
 
-            // the writers: each creates its calls, waits until the slow writer holds its event id,
-            // then moves the calls on (queueing behind the slow writer), interleaved with the others
-            CountDownLatch slowHasItsId = new CountDownLatch(1);
+            // the writers: each creates its calls, waits until the slow writer holds its event, then
+            // moves the calls on (without waiting for the slow writer), and completes them once it
+            // has committed, interleaved with the others
+            CountDownLatch slowHoldsItsEvent = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch wentOnMeanwhile = new CountDownLatch(WRITERS);
             List<UUID> calls = new CopyOnWriteArrayList<>();
             List<CompletableFuture<Void>> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
@@ -115,7 +119,11 @@ class EventFeedConcurrencyTest {
                             List<CallSnapshot> lives = lives(mine);
                             for (int i = 0; i < lives.size(); i++) {
                                 if (i == CALLS_PER_WRITER) {
-                                    awaitLatch(slowHasItsId);
+                                    awaitLatch(slowHoldsItsEvent);
+                                }
+                                if (i == 2 * CALLS_PER_WRITER) {
+                                    wentOnMeanwhile.countDown();
+                                    awaitLatch(release);
                                 }
                                 reconciler.apply(lives.get(i), Source.POLL, null);
                             }
@@ -123,31 +131,33 @@ class EventFeedConcurrencyTest {
                         pool));
             }
 
-            // the slow writer: takes its event id once the log is under way, then holds its commit
+            // the slow writer: writes its event once the log is under way, then holds its commit
             await().atMost(Duration.ofSeconds(10)).until(() -> db.head() - start >= WRITERS * CALLS_PER_WRITER);
             UUID slowCall = UUID.randomUUID();
-            AtomicLong slowId = new AtomicLong();
             CompletableFuture<Void> slow = CompletableFuture.runAsync(
                     () -> QuarkusTransaction.requiringNew().run(() -> {
                         reconciler.apply(ringing(slowCall), Source.WEBHOOK, UUID.randomUUID());
-                        slowId.set(CallEvent.<CallEvent>find("callId", slowCall).firstResult().id);
-                        slowHasItsId.countDown();
+                        assertEquals(1, CallEvent.count("callId", slowCall), "the slow writer holds its event");
+                        slowHoldsItsEvent.countDown();
                         awaitLatch(release);
                     }),
                     pool);
-            assertTrue(slowHasItsId.await(10, TimeUnit.SECONDS));
+            assertTrue(slowHoldsItsEvent.await(10, TimeUnit.SECONDS));
 
-            // the other writers go on: by design they queue behind the slow one (a log that let them
-            // commit past it would show here as committed ids above the slow one's); the follower
-            // keeps polling meanwhile
+            // the other writers go on and their events reach the follower while the slow one holds
+            // its transaction; the follower keeps polling meanwhile
+            assertTrue(
+                    wentOnMeanwhile.await(20, TimeUnit.SECONDS),
+                    "writers of other calls went on while the slow writer held its events");
+            long headAtHold = db.head();
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> db.waitingOnLock("update event_sequence") > 0
-                            || db.queryLong("select coalesce(max(id), 0) from call_event") > slowId.get());
+                    .until(() -> !seen.isEmpty() && seen.get(seen.size() - 1) == headAtHold);
             int pollsAtHold = polls.get();
             await().atMost(Duration.ofSeconds(10)).until(() -> polls.get() >= pollsAtHold + 5);
             assertTrue(
-                    seen.stream().allMatch(id -> id < slowId.get()),
-                    "while event " + slowId + " was uncommitted the follower saw " + seen);
+                    !callOf.containsValue(slowCall.toString()),
+                    "while the slow event was uncommitted the follower saw it: " + seen);
+            long passedAtRelease = seen.get(seen.size() - 1);
             release.countDown();
 
             slow.get(20, TimeUnit.SECONDS);
@@ -156,18 +166,24 @@ class EventFeedConcurrencyTest {
             follower.get(20, TimeUnit.SECONDS);
 
             long head = db.head();
+            List<Long> slowIds = callOf.entrySet().stream()
+                    .filter(e -> e.getValue().equals(slowCall.toString()))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            assertEquals(1, slowIds.size(), "the slow writer's one event");
+            long slowId = slowIds.get(0);
+            assertTrue(slowId > passedAtRelease, "the late commit is numbered above what the follower passed");
             assertEquals(
                     LongStream.rangeClosed(start + 1, head).boxed().toList(),
                     seen,
                     "every event exactly once, in order");
-            assertEquals(slowCall.toString(), callOf.get(slowId.get()));
             Set<String> ours = new HashSet<>();
             calls.forEach(c -> ours.add(c.toString()));
             ours.add(slowCall.toString());
             assertEquals(ours, new HashSet<>(callOf.values()), "the events are those of the writers' calls");
             // each call: created, status_changed (in progress), status_changed + result_ready (completed)
             assertEquals(WRITERS * CALLS_PER_WRITER * 4 + 1, seen.size());
-            assertTrue(slowId.get() > start + 1 && slowId.get() < head, "the slow event sits inside the run");
+            assertTrue(slowId > start + 1 && slowId < head, "the slow event sits inside the run");
         } finally {
             pool.shutdownNow();
         }

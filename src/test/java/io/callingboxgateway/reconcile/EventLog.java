@@ -1,6 +1,8 @@
 package io.callingboxgateway.reconcile;
 
+import io.callingboxgateway.events.EventSequencer;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
+import io.quarkus.arc.Arc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;
 import java.util.Arrays;
@@ -23,16 +25,20 @@ final class EventLog {
     private EventLog() {}
 
     static List<CallEvent> events(UUID callId) {
+        numbered();
         return QuarkusTransaction.requiringNew()
                 .call(() -> CallEvent.<CallEvent>list("callId = ?1 order by id", callId));
     }
 
     static List<Decision> decisions(EntityManager em, UUID callId) {
+        numbered();
         return QuarkusTransaction.requiringNew()
                 .call(() -> em.createNativeQuery("""
-                                select id, source, upstream_event_id, outcome,
-                                    array_to_string(changed_fields, ','), snapshot_status, first_event_id
-                                from call_decision where call_id = :id order by id
+                                select d.id, d.source, d.upstream_event_id, d.outcome,
+                                    array_to_string(changed_fields, ','), snapshot_status,
+                                    (select e.id from call_event e
+                                     where e.call_id = d.call_id and e.call_seq = d.first_event_seq)
+                                from call_decision d where d.call_id = :id order by d.id
                                 """).setParameter("id", callId).getResultList().stream()
                         .map(row -> {
                             Object[] r = (Object[]) row;
@@ -47,6 +53,15 @@ final class EventLog {
                                     r[6] == null ? null : ((Number) r[6]).longValue());
                         })
                         .toList());
+    }
+
+    /** Events get their feed ids after commit: what was committed so far is numbered before a read. */
+    static void numbered() {
+        try {
+            Arc.container().instance(EventSequencer.class).get().numberNow();
+        } catch (Exception e) {
+            throw new IllegalStateException("committed events were not numbered", e);
+        }
     }
 
     /** The stored call as the merge sees it. */

@@ -123,6 +123,7 @@ class ReconcilerConcurrencyTest {
             for (Future<?> writer : writers) {
                 writer.get(2, TimeUnit.MINUTES); // rethrows any writer's exception: no apply may be refused
             }
+            EventLog.numbered(); // the follower's last read comes after every commit is numbered
             writersDone.set(true);
             commits.release();
             List<Long> followed = reader.get(2, TimeUnit.MINUTES);
