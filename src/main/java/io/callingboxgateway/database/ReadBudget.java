@@ -1,7 +1,6 @@
 package io.callingboxgateway.database;
 
 import io.agroal.api.AgroalDataSource;
-import io.callingboxgateway.upstream.poll.RefreshBulkhead;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -30,7 +29,7 @@ public class ReadBudget {
     private final Semaphore places;
     private final Counter refused;
 
-    ReadBudget(ReadsConfig config, RefreshBulkhead.Limits refresh, AgroalDataSource pool, MeterRegistry metrics) {
+    ReadBudget(ReadsConfig config, RefreshConfig refresh, AgroalDataSource pool, MeterRegistry metrics) {
         // The pool's own figure: quarkus.datasource.jdbc.max-size with Quarkus's default, not a copy of it
         this.poolSize = pool.getConfiguration().connectionPoolConfiguration().maxSize();
         this.refreshes = refresh.maxConcurrent();

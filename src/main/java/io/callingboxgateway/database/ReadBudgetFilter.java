@@ -1,14 +1,10 @@
 package io.callingboxgateway.database;
 
-import io.callingboxgateway.problem.Problem;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.Context;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -54,13 +50,5 @@ public class ReadBudgetFilter {
             return false;
         }
         return READ_PATHS.stream().anyMatch(read -> path.equals(read) || path.startsWith(read + "/"));
-    }
-
-    @ServerExceptionMapper
-    public Response busy(ReadsBusy e) {
-        return Response.fromResponse(Problem.of(503, "reads-busy", "Service Unavailable", e.getMessage())
-                        .toResponse())
-                .header(HttpHeaders.RETRY_AFTER, ReadsBusy.RETRY_AFTER_SECONDS)
-                .build();
     }
 }

@@ -2,6 +2,7 @@ package io.callingboxgateway.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.callingboxgateway.database.DatabaseOutage;
+import io.callingboxgateway.database.ReadsBusy;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -29,6 +30,15 @@ public class ProblemMappers {
         }
         return Response.fromResponse(response)
                 .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds())
+                .build();
+    }
+
+    /** Every read place of this replica stayed taken: the reader may retry here shortly, or elsewhere. */
+    @ServerExceptionMapper
+    public Response readsBusy(ReadsBusy e) {
+        return Response.fromResponse(Problem.of(503, "reads-busy", "Service Unavailable", e.getMessage())
+                        .toResponse())
+                .header(HttpHeaders.RETRY_AFTER, ReadsBusy.RETRY_AFTER_SECONDS)
                 .build();
     }
 

@@ -1,12 +1,10 @@
 package io.callingboxgateway.upstream.poll;
 
+import io.callingboxgateway.database.RefreshConfig;
 import io.callingboxgateway.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.validation.constraints.Min;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
@@ -21,20 +19,11 @@ public class RefreshBulkhead {
     /** Seconds a refused caller is asked to wait: a refresh lasts at most the upstream timeout. */
     static final int RETRY_AFTER_SECONDS = 2;
 
-    @ConfigMapping(prefix = "gateway.refresh")
-    public interface Limits {
-
-        /** How many forced refreshes (POST /calls/{id}/refresh) one replica runs at once; more answer 429. */
-        @WithDefault("4")
-        @Min(1)
-        int maxConcurrent();
-    }
-
     private final Semaphore places;
     private final int size;
     private final Counter refused;
 
-    RefreshBulkhead(Limits limits, MeterRegistry metrics) {
+    RefreshBulkhead(RefreshConfig limits, MeterRegistry metrics) {
         this.size = limits.maxConcurrent();
         this.places = new Semaphore(size);
         this.refused = metrics.counter("gateway.refresh.refused");
