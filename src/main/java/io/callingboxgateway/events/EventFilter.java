@@ -14,7 +14,8 @@ public record EventFilter(List<String> types, UUID callId) {
             CallEvent.STATUS_CHANGED,
             CallEvent.RESULT_READY,
             CallEvent.WEBHOOK_STATUS_CHANGED,
-            CallEvent.UPDATED);
+            CallEvent.UPDATED,
+            CallEvent.TRANSCRIPT_READY);
 
     static EventFilter parse(List<String> types, String callId) {
         List<String> wanted =

@@ -20,6 +20,8 @@ public class CallEvent extends PanacheEntityBase {
     public static final String RESULT_READY = "call.result_ready";
     public static final String WEBHOOK_STATUS_CHANGED = "call.webhook_status_changed";
     public static final String UPDATED = "call.updated";
+    /** The call's transcript was fetched and stored (GET /calls/{id}/transcript); carries no text of it. */
+    public static final String TRANSCRIPT_READY = "call.transcript_ready";
 
     /** Insert key, from a plain sequence when written; follows the event order within a call. */
     @Id

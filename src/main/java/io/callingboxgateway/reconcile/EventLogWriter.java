@@ -77,6 +77,34 @@ class EventLogWriter {
                 // The reconcile span, so the push that delivers these events continues its trace.
                 .setParameter("traceparent", TraceParents.current())
                 .executeUpdate();
+        announce();
+    }
+
+    /**
+     * One event that no snapshot made, e.g. {@code call.transcript_ready}: no changes, the call as it
+     * stands, numbered after commit like every other event.
+     */
+    void writeNews(Call call, String type, Source source, Instant now) {
+        int seq = call.reserveEventSeqs(1) + 1;
+        em.flush();
+        em.createNativeQuery("""
+                        insert into call_event (call_id, call_seq, type, source, changes, call, occurred_at,
+                            traceparent)
+                        values (:callId, :seq, :type, :source, cast('{}' as jsonb), cast(:call as jsonb), :now,
+                            cast(:traceparent as text))
+                        """)
+                .setParameter("callId", call.id())
+                .setParameter("seq", seq)
+                .setParameter("type", type)
+                .setParameter("source", source.wireName())
+                .setParameter("call", write(call.view()))
+                .setParameter("now", now)
+                .setParameter("traceparent", TraceParents.current())
+                .executeUpdate();
+        announce();
+    }
+
+    private void announce() {
         // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events can be numbered;
         // once per transaction: one numbering run covers all of a discovery batch's calls.
         if (transaction.getResource(EventsAppended.class) == null) {

@@ -74,6 +74,22 @@ public class Reconciler {
         }
     }
 
+    /**
+     * Appends {@code call.transcript_ready} for a call whose transcript the caller just stored in this
+     * transaction, under the call's lock like every other event of it. False when the call is gone.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean transcriptReady(UUID callId) {
+        lockCalls(new int[] {lockKey(callId)});
+        Call call = em.find(Call.class, callId);
+        if (call == null) {
+            return false;
+        }
+        log.writeNews(
+                call, CallEvent.TRANSCRIPT_READY, Source.POLL, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return true;
+    }
+
     private Outcome applyLocked(CallSnapshot snapshot, Source source, UUID upstreamEventId) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Call call = em.find(Call.class, snapshot.id());

@@ -15,6 +15,7 @@ public enum Scope {
     CALLS_REFRESH("calls:refresh"),
     EVENTS_READ("events:read"),
     SUBSCRIPTIONS_WRITE("subscriptions:write"),
+    PII_READ("pii:read"),
     ADMIN("admin");
 
     private final String wireName;

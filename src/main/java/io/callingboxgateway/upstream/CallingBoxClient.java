@@ -3,6 +3,7 @@ package io.callingboxgateway.upstream;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.callingboxgateway.model.CallSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -91,6 +92,25 @@ public class CallingBoxClient {
             } catch (UpstreamException e) {
                 if (e.status() == 404) {
                     return Optional.<CallSnapshot>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * {@code GET /v1/calls/{id}/transcript}: its {@code segments} exactly as CallingBox spells them, or
+     * empty when CallingBox has none (yet): a 404, or a body without segments.
+     */
+    public Optional<ArrayNode> transcriptSegments(UUID id) {
+        return guarded(() -> {
+            try {
+                JsonNode received = rest.getTranscript(bearer(), id);
+                JsonNode segments = received == null ? null : received.get("segments");
+                return segments instanceof ArrayNode array ? Optional.of(array) : Optional.<ArrayNode>empty();
+            } catch (UpstreamException e) {
+                if (e.status() == 404) {
+                    return Optional.<ArrayNode>empty();
                 }
                 throw e;
             }

@@ -41,6 +41,10 @@ interface CallingBoxRestClient {
     JsonNode getCall(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") UUID id);
 
     @GET
+    @Path("/v1/calls/{id}/transcript")
+    JsonNode getTranscript(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") UUID id);
+
+    @GET
     @Path("/v1/webhook_deliveries")
     WebhookDelivery.Page listDeliveries(
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
