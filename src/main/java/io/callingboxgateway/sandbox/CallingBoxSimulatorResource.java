@@ -89,6 +89,17 @@ public class CallingBoxSimulatorResource {
     }
 
     @GET
+    @Path("/calls/{id}/transcript")
+    @Operation(summary = "A call's transcript: synthetic segments once it completed with a conversation")
+    public ObjectNode transcript(
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
+        authorize(authorization);
+        return uuid(id).flatMap(simulator::call)
+                .flatMap(call -> SyntheticTranscript.of(call, json))
+                .orElseThrow(() -> new CallingBoxError(404, "transcript of call " + id + " not found"));
+    }
+
+    @GET
     @Path("/webhook_deliveries")
     @Operation(summary = "Webhook delivery records, newest first")
     public ObjectNode deliveries(
