@@ -20,7 +20,7 @@ public class CallStore {
     TestDatabase db;
 
     public void clear() {
-        db.update("TRUNCATE call");
+        db.update("TRUNCATE call CASCADE");
     }
 
     public void insert(TestCall... calls) {
