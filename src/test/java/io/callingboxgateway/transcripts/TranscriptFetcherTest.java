@@ -15,6 +15,7 @@ import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallingBoxWireMock;
 import io.callingboxgateway.testing.PostgresResource;
+import io.callingboxgateway.testing.SignedWebhook;
 import io.callingboxgateway.testing.TestCall;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.callingboxgateway.upstream.UpstreamFixtures;
@@ -150,6 +151,19 @@ class TranscriptFetcherTest {
                                 .setParameter("id", id)
                                 .getSingleResult()),
                 "recorded as given up");
+    }
+
+    @Test
+    void aCallEndedByCallingBoxsWebhookIsFetchedToo() {
+        UUID id = UUID.randomUUID();
+        String completed = SignedWebhook.envelope(
+                        UUID.randomUUID(), "call.completed", id, "completed", Instant.parse("2026-11-28T10:02:00Z"))
+                .replace("\"answered_at\": null", "\"answered_at\": \"2026-11-28T10:00:09Z\"");
+        SignedWebhook.post(completed).statusCode(200);
+        transcriptIs(id, okJson(transcript(id, SEGMENTS)));
+
+        assertEquals(new TranscriptFetcher.Report(1, 0, 0, 0), fetcher.fetchDue(Instant.now()));
+        given().get("/calls/{id}/transcript", id).then().statusCode(200).body("segments.size()", equalTo(2));
     }
 
     @Test
