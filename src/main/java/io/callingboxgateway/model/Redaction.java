@@ -17,32 +17,27 @@ public final class Redaction {
     /** The field a masked call carries; a call shown whole has none. */
     public static final String FLAG = "redacted";
 
-    private static final char HIDDEN = '\u2022';
+    private static final String HIDDEN = "\u2022".repeat(7);
     private static final Pattern E164 = Pattern.compile("\\+\\d{8,15}");
     private static final int SHOWN = 4;
 
     private Redaction() {}
 
     /**
-     * A number as a reader without {@code pii:read} sees it. An E.164 number keeps its {@code +}, its
-     * first digit (the country code's first digit) and its last four digits, with one {@code •} per
-     * digit between ({@code +15550100001} reads {@code +1•••••••0001}). Anything else keeps its last
-     * four characters only when it is longer than eight, every other character a {@code •}, so a short
-     * code or a malformed value is never shown whole.
+     * A number as a reader without {@code pii:read} sees it: an E.164 number keeps its {@code +}, its
+     * first digit and its last four digits, with always seven {@code •} between, so the mask tells
+     * nothing of the number's length ({@code +15550100001} reads {@code +1•••••••0001},
+     * {@code +442079460958} reads {@code +4•••••••0958}). Anything else (a short code, a malformed
+     * value) reads as seven {@code •} and, only when it is longer than eight characters, its last four.
      */
     public static String number(String value) {
         if (value == null) {
             return null;
         }
         if (E164.matcher(value).matches()) {
-            return "+" + value.charAt(1) + hidden(value.length() - 2 - SHOWN) + value.substring(value.length() - SHOWN);
+            return "+" + value.charAt(1) + HIDDEN + value.substring(value.length() - SHOWN);
         }
-        int shown = value.length() > 2 * SHOWN ? SHOWN : 0;
-        return hidden(value.length() - shown) + value.substring(value.length() - shown);
-    }
-
-    private static String hidden(int count) {
-        return String.valueOf(HIDDEN).repeat(Math.max(0, count));
+        return value.length() > 2 * SHOWN ? HIDDEN + value.substring(value.length() - SHOWN) : HIDDEN;
     }
 
     /** A masked copy of a call as served (an {@code ObjectNode}); anything else is returned as it is. */
