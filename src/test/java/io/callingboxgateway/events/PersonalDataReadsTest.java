@@ -10,7 +10,7 @@ import static io.callingboxgateway.model.CallField.STATUS;
 import static io.callingboxgateway.model.CallField.TO_NUMBER;
 import static io.callingboxgateway.model.CallField.UPDATED_AT;
 import static io.callingboxgateway.testing.TestCredentials.bearer;
-import static io.restassured.RestAssured.given;
+import static io.callingboxgateway.testing.TestCredentials.issue;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -226,16 +226,6 @@ class PersonalDataReadsTest {
 
     private static Map<String, String> authorization(String key) {
         return Map.of("Authorization", "Bearer " + key);
-    }
-
-    private static String issue(String name, String... scopes) {
-        return given().contentType("application/json")
-                .body(Map.of("name", name, "scopes", List.of(scopes)))
-                .post("/api-keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("key");
     }
 
     private static String digits(int count) {
