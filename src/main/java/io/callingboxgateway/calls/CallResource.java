@@ -53,14 +53,14 @@ public class CallResource {
                 .orElseThrow(() -> ProblemException.notFound("no call with id " + id));
         // Weak: the tag names the call's version, not the bytes, which a gateway upgrade or a compressing
         // proxy may change. A proxy would weaken a strong tag anyway, and If-None-Match here matches exactly.
-        EntityTag etag = new EntityTag(call.id() + "." + call.version(), true);
+        // A masked view is another representation: its tag differs, so a client that changes credential
+        // never keeps a masked copy as current (or the reverse) on a 304.
+        boolean whole = Scope.PII_READ.heldBy(reader);
+        EntityTag etag = new EntityTag(call.id() + "." + call.version() + (whole ? "" : ".masked"), true);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         return (notModified != null
                         ? notModified
-                        : Response.ok(
-                                Scope.PII_READ.heldBy(reader)
-                                        ? call.view()
-                                        : call.view().masked()))
+                        : Response.ok(whole ? call.view() : call.view().masked()))
                 .tag(etag)
                 .build();
     }
