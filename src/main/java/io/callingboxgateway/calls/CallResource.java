@@ -3,6 +3,8 @@ package io.callingboxgateway.calls;
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
 import io.callingboxgateway.reconcile.Call;
+import io.callingboxgateway.security.Scope;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -30,12 +32,17 @@ public class CallResource {
     @Inject
     CursorKey cursorKey;
 
+    @Inject
+    SecurityIdentity reader;
+
     @GET
     @Operation(summary = "List calls, newest first, filtered and cursor-paginated")
     public CallPage list(@BeanParam CallListParams params) {
         CallFilter filter = CallFilter.parse(params);
         CallCursor after = params.cursor == null ? null : CallCursor.decode(params.cursor, filter, cursorKey);
-        return calls.page(filter, after, RequestValues.intInRange("limit", params.limit, 1, MAX_LIMIT, DEFAULT_LIMIT));
+        CallPage page =
+                calls.page(filter, after, RequestValues.intInRange("limit", params.limit, 1, MAX_LIMIT, DEFAULT_LIMIT));
+        return Scope.PII_READ.heldBy(reader) ? page : page.masked();
     }
 
     @GET
@@ -46,9 +53,14 @@ public class CallResource {
                 .orElseThrow(() -> ProblemException.notFound("no call with id " + id));
         // Weak: the tag names the call's version, not the bytes, which a gateway upgrade or a compressing
         // proxy may change. A proxy would weaken a strong tag anyway, and If-None-Match here matches exactly.
-        EntityTag etag = new EntityTag(call.id() + "." + call.version(), true);
+        // A masked view is another representation: its tag differs, so a client that changes credential
+        // never keeps a masked copy as current (or the reverse) on a 304.
+        boolean whole = Scope.PII_READ.heldBy(reader);
+        EntityTag etag = new EntityTag(call.id() + "." + call.version() + (whole ? "" : ".masked"), true);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
-        return (notModified != null ? notModified : Response.ok(call.view()))
+        return (notModified != null
+                        ? notModified
+                        : Response.ok(whole ? call.view() : call.view().masked()))
                 .tag(etag)
                 .build();
     }

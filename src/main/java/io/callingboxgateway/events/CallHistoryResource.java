@@ -2,6 +2,8 @@ package io.callingboxgateway.events;
 
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
+import io.callingboxgateway.security.Scope;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,9 +21,11 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class CallHistoryResource {
 
     private final CallHistoryService history;
+    private final SecurityIdentity reader;
 
-    CallHistoryResource(CallHistoryService history) {
+    CallHistoryResource(CallHistoryService history, SecurityIdentity reader) {
         this.history = history;
+        this.reader = reader;
     }
 
     @GET
@@ -32,8 +36,9 @@ public class CallHistoryResource {
             @RestQuery @Parameter(description = "1 to 500; default 100") String limit) {
         UUID call = RequestValues.uuid("id", id);
         int size = RequestValues.intInRange("limit", limit, 1, 500, 100);
-        return history.of(call, decisionId(after), size)
+        CallHistory found = history.of(call, decisionId(after), size)
                 .orElseThrow(() -> ProblemException.notFound("no call with id " + id));
+        return Scope.PII_READ.heldBy(reader) ? found : found.masked();
     }
 
     private static long decisionId(String after) {

@@ -1,6 +1,8 @@
 package io.callingboxgateway.events;
 
 import io.callingboxgateway.problem.RequestValues;
+import io.callingboxgateway.security.Scope;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,9 +22,11 @@ public class EventResource {
     static final int MAX_LIMIT = 500;
 
     private final EventFeed feed;
+    private final SecurityIdentity reader;
 
-    EventResource(EventFeed feed) {
+    EventResource(EventFeed feed, SecurityIdentity reader) {
         this.feed = feed;
+        this.reader = reader;
     }
 
     @GET
@@ -35,6 +39,7 @@ public class EventResource {
             @RestQuery("call_id") @Parameter(description = "Only this call's events") String callId) {
         EventFilter filter = EventFilter.parse(type, callId);
         int size = RequestValues.intInRange("limit", limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
-        return feed.page(CursorParameter.resolve(feed, after, "after"), filter, size);
+        return feed.page(CursorParameter.resolve(feed, after, "after"), filter, size)
+                .as(Scope.PII_READ.heldBy(reader));
     }
 }

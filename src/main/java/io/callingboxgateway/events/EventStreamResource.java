@@ -1,6 +1,8 @@
 package io.callingboxgateway.events;
 
 import io.callingboxgateway.database.ReadBudget;
+import io.callingboxgateway.security.Scope;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
@@ -23,9 +25,11 @@ public class EventStreamResource {
     private final EventFeed feed;
     private final EventStreams streams;
     private final ReadBudget budget;
+    private final SecurityIdentity reader;
 
-    EventStreamResource(EventFeed feed, EventStreams streams, ReadBudget budget) {
+    EventStreamResource(EventFeed feed, EventStreams streams, ReadBudget budget, SecurityIdentity reader) {
         this.feed = feed;
+        this.reader = reader;
         this.budget = budget;
         this.streams = streams;
     }
@@ -50,6 +54,6 @@ public class EventStreamResource {
                 ? CursorParameter.resolve(feed, lastEventId, "Last-Event-ID")
                 : CursorParameter.resolve(feed, after, "after"));
         streams.admit();
-        return streams.open(start, filter, sse);
+        return streams.open(start, filter, Scope.PII_READ.heldBy(reader), sse);
     }
 }

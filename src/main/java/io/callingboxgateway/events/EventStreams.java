@@ -73,8 +73,11 @@ public class EventStreams {
         }
     }
 
-    /** A stream for a place taken with {@link #admit()}. */
-    public Multi<OutboundSseEvent> open(long after, EventFilter filter, Sse sse) {
+    /**
+     * A stream for a place taken with {@link #admit()}; without {@code personalData} every event is
+     * masked (model/Redaction).
+     */
+    public Multi<OutboundSseEvent> open(long after, EventFilter filter, boolean personalData, Sse sse) {
         AtomicLong position = new AtomicLong(after);
         long endsAt = System.nanoTime() + config.streamMaxLifetime().toNanos();
         AtomicBoolean released = new AtomicBoolean();
@@ -85,7 +88,7 @@ public class EventStreams {
         };
         return Multi.createBy()
                 .repeating()
-                .uni(() -> next(position, filter, sse, endsAt))
+                .uni(() -> next(position, filter, personalData, sse, endsAt))
                 .whilst(batch -> !batch.last())
                 .onItem()
                 .transformToIterable(Batch::events)
@@ -93,7 +96,7 @@ public class EventStreams {
                 .invoke(release);
     }
 
-    private Uni<Batch> next(AtomicLong position, EventFilter filter, Sse sse, long endsAt) {
+    private Uni<Batch> next(AtomicLong position, EventFilter filter, boolean personalData, Sse sse, long endsAt) {
         long left = endsAt - System.nanoTime();
         if (left <= 0) {
             // A stream ends after its lifetime so no connection is held forever and load rebalances
@@ -108,7 +111,8 @@ public class EventStreams {
                     }
                     position.set(Long.parseLong(read.page().nextCursor()));
                     if (!read.page().data().isEmpty()) {
-                        return Uni.createFrom().item(new Batch(toSse(sse, read.page()), false));
+                        return Uni.createFrom()
+                                .item(new Batch(toSse(sse, read.page().as(personalData)), false));
                     }
                     Duration wait = config.heartbeat();
                     Duration remaining = Duration.ofNanos(Math.max(1_000_000L, endsAt - System.nanoTime()));

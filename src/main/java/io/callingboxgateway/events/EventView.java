@@ -1,6 +1,7 @@
 package io.callingboxgateway.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.callingboxgateway.model.Redaction;
 import io.callingboxgateway.reconcile.CallEvent;
 import java.time.Instant;
 import java.util.UUID;
@@ -21,6 +22,27 @@ public record EventView(
         boolean statusConflict,
         JsonNode changes,
         JsonNode call) {
+
+    /** This event as a reader without {@code pii:read} sees it: its call and changes masked. */
+    public EventView masked() {
+        return new EventView(
+                id,
+                type,
+                callId,
+                callSeq,
+                occurredAt,
+                source,
+                upstreamEventId,
+                missedWebhook,
+                statusConflict,
+                Redaction.changes(changes),
+                Redaction.call(call));
+    }
+
+    /** This event as the given reader may see it. */
+    public EventView as(boolean personalData) {
+        return personalData ? this : masked();
+    }
 
     static EventView of(CallEvent event) {
         return new EventView(

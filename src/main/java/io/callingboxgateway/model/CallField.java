@@ -21,17 +21,17 @@ import java.util.function.Function;
 public enum CallField {
     ID("id", CallSnapshot::id, Group.MAIN),
     AGENT_ID("agent_id", CallSnapshot::agentId, Group.MAIN),
-    TO_NUMBER("to_number", CallSnapshot::toNumber, Group.MAIN),
-    FROM_NUMBER("from_number", CallSnapshot::fromNumber, Group.MAIN),
+    TO_NUMBER("to_number", CallSnapshot::toNumber, Group.MAIN, Personal.NUMBER),
+    FROM_NUMBER("from_number", CallSnapshot::fromNumber, Group.MAIN, Personal.NUMBER),
     STATUS("status", CallSnapshot::status, Group.MAIN),
     DIRECTION("direction", CallSnapshot::direction, Group.MAIN),
     ANSWERED_BY("answered_by", CallSnapshot::answeredBy, Group.MAIN),
     PERSONA("persona", CallSnapshot::persona, Group.MAIN),
-    INSTRUCTIONS("instructions", CallSnapshot::instructions, Group.MAIN),
-    PROMPT("prompt", CallSnapshot::prompt, Group.MAIN),
-    CONTEXT("context", CallSnapshot::context, Group.MAIN),
+    INSTRUCTIONS("instructions", CallSnapshot::instructions, Group.MAIN, Personal.CONTENT),
+    PROMPT("prompt", CallSnapshot::prompt, Group.MAIN, Personal.CONTENT),
+    CONTEXT("context", CallSnapshot::context, Group.MAIN, Personal.CONTENT),
     RETURNS("returns", CallSnapshot::returns, Group.MAIN),
-    RESULT("result", CallSnapshot::result, Group.RESULT),
+    RESULT("result", CallSnapshot::result, Group.RESULT, Personal.CONTENT),
     RESULT_STATUS("result_status", CallSnapshot::resultStatus, Group.RESULT),
     RESULT_ERROR("result_error", CallSnapshot::resultError, Group.RESULT),
     LANGUAGE("language", CallSnapshot::language, Group.MAIN),
@@ -49,8 +49,18 @@ public enum CallField {
     ERROR_CODE("error_code", CallSnapshot::errorCode, Group.MAIN),
     ERROR_MESSAGE("error_message", CallSnapshot::errorMessage, Group.MAIN),
     HANGUP_CAUSE("hangup_cause", CallSnapshot::hangupCause, Group.MAIN),
-    METADATA("metadata", CallSnapshot::metadata, Group.MAIN),
+    METADATA("metadata", CallSnapshot::metadata, Group.MAIN, Personal.CONTENT),
     UPDATED_AT("updated_at", CallSnapshot::updatedAt, Group.MAIN);
+
+    /**
+     * Whether a field is personal data, and how a reader without {@code pii:read} sees it: a number
+     * masked to its last four digits, content not at all (privacy/Redaction).
+     */
+    public enum Personal {
+        NO,
+        NUMBER,
+        CONTENT
+    }
 
     public enum Group {
         MAIN,
@@ -61,11 +71,22 @@ public enum CallField {
     private final String wireName;
     private final Group group;
     private final Function<CallSnapshot, Object> getter;
+    private final Personal personal;
 
     CallField(String wireName, Function<CallSnapshot, Object> getter, Group group) {
+        this(wireName, getter, group, Personal.NO);
+    }
+
+    CallField(String wireName, Function<CallSnapshot, Object> getter, Group group, Personal personal) {
         this.wireName = wireName;
         this.getter = getter;
         this.group = group;
+        this.personal = personal;
+    }
+
+    /** Whether this field is personal data, and of which kind. */
+    public Personal personal() {
+        return personal;
     }
 
     /** The field's name on the wire and in the event log, as CallingBox spells it. */

@@ -24,9 +24,20 @@ import java.util.Map;
  * top-level field CallingBox sent that this gateway does not know is served as sent, and a documented
  * field bound as null because its shape did not fit is served with the value as sent, when the object
  * kept is the one the documented fields came from (same {@code updated_at}).
+ *
+ * <p>A {@link #masked()} view is masked after that merge, so no value received escapes the mask.
  */
 @JsonSerialize(using = CallView.AsSent.class)
-public record CallView(@JsonUnwrapped CallSnapshot call, Reconciliation reconciliation) {
+public record CallView(@JsonUnwrapped CallSnapshot call, Reconciliation reconciliation, boolean redacted) {
+
+    public CallView(CallSnapshot call, Reconciliation reconciliation) {
+        this(call, reconciliation, false);
+    }
+
+    /** This call as a reader without {@code pii:read} sees it ({@link Redaction}). */
+    public CallView masked() {
+        return new CallView(call, reconciliation, true);
+    }
 
     /**
      * What the gateway itself knows about a call. {@code result_expected} is false once a call has
@@ -87,7 +98,7 @@ public record CallView(@JsonUnwrapped CallSnapshot call, Reconciliation reconcil
                 }
             }
             out.set("reconciliation", json.valueToTree(view.reconciliation()));
-            gen.writeTree(out);
+            gen.writeTree(view.redacted() ? Redaction.call(out) : out);
         }
 
         private static boolean sameInstant(JsonNode sent, Instant stored) {

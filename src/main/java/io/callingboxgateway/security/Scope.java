@@ -1,5 +1,6 @@
 package io.callingboxgateway.security;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -15,6 +16,7 @@ public enum Scope {
     CALLS_REFRESH("calls:refresh"),
     EVENTS_READ("events:read"),
     SUBSCRIPTIONS_WRITE("subscriptions:write"),
+    /** Unmasked phone numbers and conversation content on every read; without it they are masked. */
     PII_READ("pii:read"),
     ADMIN("admin");
 
@@ -27,6 +29,11 @@ public enum Scope {
     /** The name in requests, responses, roles and OIDC {@code scope} claims. */
     public String wireName() {
         return wireName;
+    }
+
+    /** Whether this credential holds the scope ({@code admin} holds every one). */
+    public boolean heldBy(SecurityIdentity identity) {
+        return identity.hasRole(wireName);
     }
 
     public static Optional<Scope> parse(String name) {

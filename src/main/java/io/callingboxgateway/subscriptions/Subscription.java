@@ -36,6 +36,9 @@ public class Subscription extends PanacheEntityBase {
     public String description;
     public boolean enabled;
 
+    /** Whether pushes carry personal data unmasked (chosen at creation by a {@code pii:read} holder). */
+    public boolean includePersonalData;
+
     /**
      * The signing secret as stored before encryption at rest (V55): the gateway encrypts it at
      * startup and empties this column. Never logged, never shown.

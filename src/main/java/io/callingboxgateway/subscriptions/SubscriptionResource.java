@@ -2,8 +2,11 @@ package io.callingboxgateway.subscriptions;
 
 import io.callingboxgateway.events.CursorParameter;
 import io.callingboxgateway.events.EventFeed;
+import io.callingboxgateway.problem.Problem;
 import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
+import io.callingboxgateway.security.Scope;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -33,9 +36,12 @@ public class SubscriptionResource {
     private final SubscriptionService subscriptions;
     private final DeadLetters deadLetters;
     private final EventFeed feed;
+    private final SecurityIdentity caller;
 
-    SubscriptionResource(SubscriptionService subscriptions, DeadLetters deadLetters, EventFeed feed) {
+    SubscriptionResource(
+            SubscriptionService subscriptions, DeadLetters deadLetters, EventFeed feed, SecurityIdentity caller) {
         this.subscriptions = subscriptions;
+        this.caller = caller;
         this.deadLetters = deadLetters;
         this.feed = feed;
     }
@@ -44,7 +50,13 @@ public class SubscriptionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Subscribe a URL; the response carries the signing secret, shown only this once")
     @APIResponse(responseCode = "409", description = "gateway.subscriptions.max subscriptions exist already")
+    @APIResponse(responseCode = "403", description = "include_personal_data without the pii:read scope")
     public Response create(@Valid @NotNull SubscriptionRequest body, @Context UriInfo uri) {
+        if (body.wantsPersonalData() && !Scope.PII_READ.heldBy(caller)) {
+            // A subscription would otherwise hand its creator personal data the credential may not read
+            throw new ProblemException(Problem.of(
+                    403, "forbidden", "Forbidden", "include_personal_data needs a credential with the pii:read scope"));
+        }
         SubscriptionView created = subscriptions.create(body);
         return Response.created(uri.getAbsolutePathBuilder()
                         .path(created.id().toString())

@@ -59,6 +59,7 @@ public class SubscriptionService {
         s.eventTypes = types;
         s.description = blankToNull(request.description());
         s.enabled = request.enabled() == null || request.enabled();
+        s.includePersonalData = request.wantsPersonalData();
         if (!s.enabled) {
             s.disabledReason = DISABLED_BY_REQUEST;
             s.disabledAt = now;

@@ -7,9 +7,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.callingboxgateway.model.CallField.CONTEXT;
+import static io.callingboxgateway.model.CallField.METADATA;
+import static io.callingboxgateway.model.CallField.PROMPT;
+import static io.callingboxgateway.model.CallField.RESULT;
 import static io.restassured.RestAssured.given;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.testing.CallBuilder;
 import io.callingboxgateway.testing.CallingBoxWireMock;
+import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.SignedWebhook;
 import io.callingboxgateway.testing.TestCredentials;
@@ -62,8 +70,8 @@ import org.junit.jupiter.api.Test;
  * (current and previous secret), a bad signature, a poll and a refresh against the fake CallingBox (with
  * its API key), a CallingBox that refuses, subscriptions pushed to a healthy, a failing and an unreachable
  * subscriber. Then every line the gateway logged meanwhile (the test profile also logs to a file, the
- * gateway's own categories at DEBUG) is searched for each secret, key and full phone number: none may be
- * there.
+ * gateway's own categories at DEBUG) is searched for each secret, key, full phone number and piece of
+ * conversation content, and so are the metrics' series and labels: none may be there.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
@@ -75,6 +83,12 @@ class SecretLeakTest {
     static final String WEBHOOK_FROM = "+14155550142";
     static final String POLLED_TO = "+442079460173";
     static final String POLLED_FROM = "+14155550188";
+    // Conversation content no other test uses: personal data too, never to be logged
+    static final String WEBHOOK_INSTRUCTIONS = "Remind Grace Hopper (leaktest 7f3a) of her biopsy";
+    static final String WEBHOOK_METADATA = "leaktest-order-5e21";
+    static final String POLLED_PROMPT = "You are calling Alan Turing about leaktest 9c41";
+    static final String POLLED_CONTEXT = "leaktest-context-6b03";
+    static final String POLLED_RESULT = "leaktest-result-2d87";
     static final String NOT_THE_GATEWAYS_SECRET = "whsec_leaktest_an_attackers_guess_5b1e";
 
     static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -134,6 +148,10 @@ class SecretLeakTest {
             secrets.put("phone number " + number, number);
             secrets.put("phone number " + number + " without +", number.substring(1));
         }
+        for (String content :
+                List.of(WEBHOOK_INSTRUCTIONS, WEBHOOK_METADATA, POLLED_PROMPT, POLLED_CONTEXT, POLLED_RESULT)) {
+            secrets.put("conversation content '" + content.substring(0, 12) + "...'", content);
+        }
 
         AtomicInteger delivered = subscriber(204);
         AtomicInteger refused = subscriber(500);
@@ -170,8 +188,16 @@ class SecretLeakTest {
                 }
             }
         }
+        String metrics = Metrics.scrape();
+        assertTrue(metrics.contains("gateway_"), "the scrape holds the gateway's series: the search is not vacuous");
+        for (Map.Entry<String, String> secret : secrets.entrySet()) {
+            if (metrics.contains(secret.getValue())) {
+                leaks.add(secret.getKey() + " in a metric series or label");
+            }
+        }
         if (!leaks.isEmpty()) {
-            fail(leaks.size() + " log line(s) hold a secret, key or full phone number:\n" + String.join("\n", leaks));
+            fail(leaks.size() + " log line(s) or metrics hold a secret, key, full phone number or content:\n"
+                    + String.join("\n", leaks));
         }
     }
 
@@ -198,14 +224,21 @@ class SecretLeakTest {
         return SignedWebhook.envelope(event, type, call, status, at)
                 .replace("+15550100001", WEBHOOK_TO)
                 .replace("+15550100002", WEBHOOK_FROM)
+                .replace("Confirm the booking", WEBHOOK_INSTRUCTIONS)
+                .replace("A-17", WEBHOOK_METADATA)
                 .getBytes(UTF_8);
     }
 
     /** A poll that discovers a call, and a refresh that re-reads it: both with the CallingBox API key. */
     private void pollAndRefresh() {
         UUID call = UUID.randomUUID();
-        String polled = UpstreamFixtures.json(
-                        json, UpstreamFixtures.completed(call, Instant.now().minusSeconds(600)))
+        CallSnapshot completed = CallBuilder.next(
+                UpstreamFixtures.completed(call, Instant.now().minusSeconds(600)),
+                c -> c.set(PROMPT, POLLED_PROMPT)
+                        .set(CONTEXT, json.createObjectNode().put("case", POLLED_CONTEXT))
+                        .set(RESULT, json.createObjectNode().put("summary", POLLED_RESULT))
+                        .set(METADATA, json.createObjectNode().put("order", POLLED_CONTEXT)));
+        String polled = UpstreamFixtures.json(json, completed)
                 .replace("+15550100200", POLLED_TO)
                 .replace("+15550001111", POLLED_FROM);
         // the poll also re-reads the webhooks' call: unknown here, which must not open the breaker
@@ -228,7 +261,8 @@ class SecretLeakTest {
         }
         breakers.reset(CallingBoxClient.BREAKER);
         given().post("/calls/{id}/refresh", call).then().statusCode(200);
-        given().get("/calls/{id}", call).then().statusCode(200);
+        // the content reached the gateway, so its absence from the log below means something
+        given().get("/calls/{id}", call).then().statusCode(200).body("prompt", equalTo(POLLED_PROMPT));
 
         CallingBoxWireMock.server()
                 .verify(getRequestedFor(urlPathEqualTo("/v1/calls/" + call))
@@ -264,6 +298,13 @@ class SecretLeakTest {
         secrets.put("unknown API key presented", unknown);
 
         given().header("Authorization", "Bearer " + key).get("/calls").then().statusCode(200);
+        // a reader without pii:read finds a call by its number: the number in the query is not logged
+        given().header("Authorization", "Bearer " + key)
+                .urlEncodingEnabled(false)
+                .get("/calls?to_number=%2B" + POLLED_TO.substring(1))
+                .then()
+                .statusCode(200)
+                .body("data[0].redacted", equalTo(true));
         given().delete("/api-keys/" + id).then().statusCode(204);
         given().header("Authorization", "Bearer " + key).get("/calls").then().statusCode(401);
         given().header("Authorization", "Bearer " + unknown)

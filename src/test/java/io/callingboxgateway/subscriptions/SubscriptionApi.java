@@ -26,6 +26,15 @@ public final class SubscriptionApi {
         return new Subscribed(created.getString("id"), created.getString("signing_secret"));
     }
 
+    /** {@code POST /subscriptions} with {@code include_personal_data} (the test key holds pii:read), answered 201. */
+    public static Subscribed subscribeWithPersonalData(String url, List<String> types) {
+        JsonPath created = JsonPath.from(create(Map.of("url", url, "event_types", types, "include_personal_data", true))
+                .statusCode(201)
+                .extract()
+                .asString());
+        return new Subscribed(created.getString("id"), created.getString("signing_secret"));
+    }
+
     /** {@code GET /subscriptions/{id}}, answered 200. */
     public static JsonPath state(Subscribed subscription) {
         return JsonPath.from(given().get("/subscriptions/" + subscription.id())

@@ -2,6 +2,7 @@ package io.callingboxgateway.testing;
 
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +24,18 @@ public final class TestCredentials {
     /** A RestAssured request without the default credential, to see what an anonymous caller gets. */
     public static RequestSpecification anonymous() {
         return RestAssured.given().header(DefaultCredentials.NONE, "true");
+    }
+
+    /** A new API key with these scopes, issued through the API with the admin key; the key itself. */
+    public static String issue(String name, String... scopes) {
+        return RestAssured.given()
+                .contentType("application/json")
+                .body(Map.of("name", name, "scopes", List.of(scopes)))
+                .post("/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
     }
 
     /** A RestAssured request with this bearer token instead of the default credential. */

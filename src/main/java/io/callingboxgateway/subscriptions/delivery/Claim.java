@@ -12,6 +12,7 @@ import java.util.UUID;
  * (for example {@code gateway-7c9/1a2b3c4d#812}): a replica that claims the same subscription again
  * must not be able to release the newer claim with the older one.
  *
+ * @param includePersonalData whether pushes carry personal data unmasked (model/Redaction)
  * @param wantedTypes the event types the subscriber wants; empty when it wants every type
  * @param signingSecret the current secret, decrypted
  * @param previousSecret the secret a rotation replaced, or null
@@ -22,6 +23,7 @@ record Claim(
         String owner,
         long version,
         String url,
+        boolean includePersonalData,
         List<String> wantedTypes,
         String signingSecret,
         String previousSecret,

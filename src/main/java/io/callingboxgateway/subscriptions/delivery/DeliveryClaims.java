@@ -100,6 +100,7 @@ class DeliveryClaims {
                 owner,
                 s.version,
                 s.url,
+                s.includePersonalData,
                 s.wantsAllTypes() ? List.of() : List.copyOf(s.eventTypes),
                 current,
                 inGrace ? secrets.open(s.id, s.previousSecretEncrypted) : null,

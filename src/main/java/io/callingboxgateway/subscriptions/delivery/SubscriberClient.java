@@ -126,7 +126,7 @@ public class SubscriberClient {
             return AttemptResult.failed(
                     null, "refused by URL policy: " + e.rule().words());
         }
-        byte[] body = serialize(event);
+        byte[] body = serialize(event.as(claim.includePersonalData()));
         String id = webhookId(event.id());
         long timestamp = Instant.now().getEpochSecond();
         RequestOptions request = new RequestOptions()

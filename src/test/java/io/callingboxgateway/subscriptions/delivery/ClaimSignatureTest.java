@@ -42,6 +42,7 @@ class ClaimSignatureTest {
                 "test#1",
                 0,
                 "http://127.0.0.1:9/hook",
+                false,
                 List.of("*"),
                 NEW,
                 previous,

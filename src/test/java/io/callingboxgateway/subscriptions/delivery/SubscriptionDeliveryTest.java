@@ -73,7 +73,8 @@ class SubscriptionDeliveryTest {
     @Test
     void aHealthySubscriberReceivesANewEventWithinFiveSecondsSignedAsStandardWebhooks() throws Exception {
         Receiver receiver = receiver();
-        Subscribed subscription = SubscriptionApi.subscribe(receiver.url(), List.of("*"));
+        // with personal data, so the push is the event exactly as the test's admin key reads it
+        Subscribed subscription = SubscriptionApi.subscribeWithPersonalData(receiver.url(), List.of("*"));
 
         UUID call = TestCalls.create(reconciler);
 
