@@ -36,6 +36,11 @@ BEGIN
         EXECUTE format('DROP INDEX %I', ix.indexname);
     END LOOP;
 END $$;
+-- The transcript tables reference call(id), and the transcript trigger would schedule a fetch for
+-- every loaded call that completed with a conversation: neither belongs in a /calls depth bench.
+ALTER TABLE call_transcript DROP CONSTRAINT call_transcript_call_id_fkey;
+ALTER TABLE call_transcript_fetch DROP CONSTRAINT call_transcript_fetch_call_id_fkey;
+ALTER TABLE call DISABLE TRIGGER call_ended_with_conversation;
 ALTER TABLE call DROP CONSTRAINT call_pkey;
 
 INSERT INTO call (
@@ -218,6 +223,11 @@ FROM (
 ) u;
 
 ALTER TABLE call ADD CONSTRAINT call_pkey PRIMARY KEY (id);
+ALTER TABLE call ENABLE TRIGGER call_ended_with_conversation;
+ALTER TABLE call_transcript ADD CONSTRAINT call_transcript_call_id_fkey
+    FOREIGN KEY (call_id) REFERENCES call (id) ON DELETE CASCADE;
+ALTER TABLE call_transcript_fetch ADD CONSTRAINT call_transcript_fetch_call_id_fkey
+    FOREIGN KEY (call_id) REFERENCES call (id) ON DELETE CASCADE;
 DO $$
 DECLARE ix record;
 BEGIN
