@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 /**
  * How a call looks to a reader without {@code pii:read}: phone numbers masked to their last four
  * digits, conversation content null, and {@code "redacted": true}. Which fields are which is spelled
- * once, in {@link CallField#personal()}; this class only applies it, to the JSON a reader receives, so
- * the store always keeps the call whole.
+ * once, in {@link CallField#personal()}; this class only applies it: to the JSON a reader receives,
+ * while the store keeps the call whole, and to a call the store keeps redacted for good
+ * ({@link #snapshot}).
  */
 public final class Redaction {
 
@@ -38,6 +39,23 @@ public final class Redaction {
             return "+" + value.charAt(1) + HIDDEN + value.substring(value.length() - SHOWN);
         }
         return value.length() > 2 * SHOWN ? HIDDEN + value.substring(value.length() - SHOWN) : HIDDEN;
+    }
+
+    /**
+     * A call kept without its personal data for good (retention's redaction, an erased call brought
+     * back): numbers masked as {@link #number} shows them, content null, and the object as received
+     * dropped, since fields CallingBox adds later may hold personal data too.
+     */
+    public static CallSnapshot snapshot(CallSnapshot call) {
+        return CallField.assemble(field -> keep(field, field.of(call)), null);
+    }
+
+    private static Object keep(CallField field, Object value) {
+        return switch (field.personal()) {
+            case NO -> value;
+            case CONTENT -> null;
+            case NUMBER -> number((String) value);
+        };
     }
 
     /** A masked copy of a call as served (an {@code ObjectNode}); anything else is returned as it is. */

@@ -41,6 +41,7 @@ public class Call extends PanacheEntityBase {
     private Instant resultUpdatedAt;
     private Instant webhookUpdatedAt;
     private int lastEventSeq;
+    private Instant redactedAt;
 
     @Version
     private long version;
@@ -81,6 +82,11 @@ public class Call extends PanacheEntityBase {
         return lastPolledAt;
     }
 
+    /** When the call lost its personal data for good (model/Redaction), or null while it is whole. */
+    public Instant redactedAt() {
+        return redactedAt;
+    }
+
     /** The call as {@code GET /calls/{id}} serves it and an event carries it. */
     public CallView view() {
         return CallView.of(upstream, firstSeenVia, firstSeenAt, lastWebhookAt, lastPolledAt);
@@ -101,6 +107,13 @@ public class Call extends PanacheEntityBase {
         upstream = next.call();
         resultUpdatedAt = next.resultUpdatedAt();
         webhookUpdatedAt = next.webhookUpdatedAt();
+    }
+
+    /** Marks the call as kept without personal data from now on; the first time counts. */
+    void redactedFrom(Instant now) {
+        if (redactedAt == null) {
+            redactedAt = now;
+        }
     }
 
     void heardVia(Source source, Instant now) {

@@ -54,7 +54,9 @@ public final class CallMerge {
         /** The snapshot is the stored call exactly. */
         DUPLICATE("duplicate"),
         /** The snapshot lost on every axis: it is older than what is stored. */
-        STALE("stale");
+        STALE("stale"),
+        /** An intake rule (reconcile/IntakeRule) kept the call out of the store: nothing was written. */
+        REFUSED("refused");
 
         // Spelled out, not derived from name(): a default-locale toLowerCase() once turned APPLIED
         // into "applıed" under a Turkish locale, and the wire name must not depend on where we run.

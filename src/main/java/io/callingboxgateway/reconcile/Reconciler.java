@@ -1,12 +1,15 @@
 package io.callingboxgateway.reconcile;
 
 import io.callingboxgateway.model.CallSnapshot;
+import io.callingboxgateway.model.Redaction;
 import io.callingboxgateway.reconcile.CallMerge.Outcome;
 import io.callingboxgateway.reconcile.CallMerge.Result;
 import io.callingboxgateway.reconcile.EventLogWriter.Decision;
+import io.callingboxgateway.reconcile.IntakeRule.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -31,12 +34,19 @@ public class Reconciler {
     private final EventLogWriter log;
     private final MeterRegistry metrics;
     private final ReconcileConfig config;
+    private final List<IntakeRule> intakeRules;
 
-    Reconciler(EntityManager em, EventLogWriter log, MeterRegistry metrics, ReconcileConfig config) {
+    Reconciler(
+            EntityManager em,
+            EventLogWriter log,
+            MeterRegistry metrics,
+            ReconcileConfig config,
+            @All List<IntakeRule> intakeRules) {
         this.em = em;
         this.log = log;
         this.metrics = metrics;
         this.config = config;
+        this.intakeRules = intakeRules;
     }
 
     /**
@@ -90,9 +100,16 @@ public class Reconciler {
         return true;
     }
 
-    private Outcome applyLocked(CallSnapshot snapshot, Source source, UUID upstreamEventId) {
+    private Outcome applyLocked(CallSnapshot received, Source source, UUID upstreamEventId) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Call call = em.find(Call.class, snapshot.id());
+        Call call = em.find(Call.class, received.id());
+        Verdict verdict = intake(received, call, now);
+        if (verdict == Verdict.REFUSED) {
+            metrics.counter("gateway.merge", "outcome", Outcome.REFUSED.wireName())
+                    .increment();
+            return Outcome.REFUSED;
+        }
+        CallSnapshot snapshot = verdict == Verdict.REDACTED ? Redaction.snapshot(received) : received;
         Result result = CallMerge.merge(call == null ? null : call.reconciled(), snapshot);
 
         if (call == null) {
@@ -100,6 +117,9 @@ public class Reconciler {
         }
         call.take(result.next());
         call.heardVia(source, now);
+        if (verdict == Verdict.REDACTED) {
+            call.redactedFrom(now);
+        }
         if (result.outcome() == Outcome.CREATED) {
             em.persist(call);
         }
@@ -117,6 +137,18 @@ public class Reconciler {
                 .setAttribute("gateway.reconcile.source", source.wireName())
                 .setAttribute("gateway.reconcile.outcome", result.outcome().wireName());
         return result.outcome();
+    }
+
+    /**
+     * What the store may keep of this snapshot: the strictest verdict of the intake rules, and never more
+     * than redacted for a call the store holds redacted already.
+     */
+    private Verdict intake(CallSnapshot received, Call stored, Instant now) {
+        Verdict verdict = stored != null && stored.redactedAt() != null ? Verdict.REDACTED : Verdict.WHOLE;
+        for (IntakeRule rule : intakeRules) {
+            verdict = verdict.stricter(rule.judge(received, stored != null, now));
+        }
+        return verdict;
     }
 
     private static void requireUsable(CallSnapshot snapshot) {

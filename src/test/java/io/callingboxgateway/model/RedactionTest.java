@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callingboxgateway.testing.CallBuilder;
+import io.callingboxgateway.testing.TestInstants;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The mask a reader without pii:read sees, field by field. */
@@ -63,5 +66,24 @@ class RedactionTest {
         assertEquals("+1•••••••0009", masked.at("/to_number/after").asText());
         assertTrue(masked.at("/result/after").isNull());
         assertEquals("completed", masked.at("/status/after").asText());
+    }
+
+    @Test
+    void aCallKeptRedactedKeepsEverythingButItsPersonalData() throws Exception {
+        CallSnapshot whole = CallBuilder.queued(UUID.randomUUID(), TestInstants.T0)
+                .set(CallField.METADATA, JSON.readTree("{\"ticket\": \"T-1\"}"))
+                .raw(JSON.readTree("{\"caller_name\": \"Ada\"}"))
+                .build();
+        CallSnapshot kept = Redaction.snapshot(whole);
+        for (CallField field : CallField.values()) {
+            Object expected = switch (field.personal()) {
+                case NO -> field.of(whole);
+                case NUMBER -> Redaction.number((String) field.of(whole));
+                case CONTENT -> null;
+            };
+            assertEquals(expected, field.of(kept), field.wireName());
+        }
+        assertEquals("+1•••••••0001", kept.toNumber());
+        assertNull(kept.raw(), "fields CallingBox adds later may be personal too");
     }
 }
