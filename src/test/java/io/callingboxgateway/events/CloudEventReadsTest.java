@@ -8,6 +8,8 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +20,7 @@ import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.testing.CallBuilder;
 import io.callingboxgateway.testing.CloudEventsSdk;
+import io.callingboxgateway.testing.Management;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.TestDatabase;
 import io.cloudevents.CloudEvent;
@@ -179,6 +182,23 @@ class CloudEventReadsTest {
                 .body("parameter", equalTo("format"))
                 .body("detail", containsString("gateway, cloudevents"));
         EventStreamTest.assertProblem(URI.create(stream + "?format=xml"), Map.of(), 400, "format");
+    }
+
+    @Test
+    void openApiDocumentsTheFormatParameterAndTheSubscriptionField() {
+        Management.given()
+                .queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .body("paths.'/events'.get.parameters.name", hasItem("format"))
+                .body("paths.'/events/stream'.get.parameters.name", hasItem("format"))
+                .body(
+                        "components.schemas.CloudEventPage.properties.keySet()",
+                        hasItems("data", "next_cursor", "has_more"))
+                .body("components.schemas.SubscriptionRequest.properties.keySet()", hasItem("format"))
+                .body("components.schemas.SubscriptionPatch.properties.keySet()", hasItem("format"))
+                .body("components.schemas.SubscriptionView.properties.keySet()", hasItem("format"));
     }
 
     private static JsonNode read(RequestSpecification as, String path) throws Exception {
