@@ -9,7 +9,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -23,23 +26,36 @@ public class EventResource {
 
     private final EventFeed feed;
     private final SecurityIdentity reader;
+    private final EventRendering rendering;
 
-    EventResource(EventFeed feed, SecurityIdentity reader) {
+    EventResource(EventFeed feed, SecurityIdentity reader, EventRendering rendering) {
         this.feed = feed;
         this.reader = reader;
+        this.rendering = rendering;
     }
 
     @GET
     @Operation(summary = "Events after a cursor, oldest first; save next_cursor and come back with it")
-    public EventPage page(
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of events; with format=cloudevents each item of data is a CloudEvent",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(oneOf = {EventPage.class, CloudEventPage.class})))
+    public Object page(
             @RestQuery @Parameter(description = "An event id or next_cursor; absent: the oldest retained event")
                     String after,
             @RestQuery @Parameter(description = "1 to 500; default 100") String limit,
             @RestQuery @Parameter(description = "Event type; repeat for several") List<String> type,
-            @RestQuery("call_id") @Parameter(description = "Only this call's events") String callId) {
+            @RestQuery("call_id") @Parameter(description = "Only this call's events") String callId,
+            @RestQuery @Parameter(description = EventFormat.PARAMETER_DESCRIPTION) String format) {
         EventFilter filter = EventFilter.parse(type, callId);
+        EventFormat chosen = EventFormat.parameter(format);
         int size = RequestValues.intInRange("limit", limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
-        return feed.page(CursorParameter.resolve(feed, after, "after"), filter, size)
+        EventPage page = feed.page(CursorParameter.resolve(feed, after, "after"), filter, size)
                 .as(Scope.PII_READ.heldBy(reader));
+        // Mapped after masking: a CloudEvent carries only what this reader may see
+        return chosen == EventFormat.CLOUDEVENTS ? rendering.cloudEvents(page) : page;
     }
 }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -47,13 +48,15 @@ public class EventStreamResource {
             @RestHeader("Last-Event-ID") String lastEventId,
             @RestQuery List<String> type,
             @RestQuery("call_id") String callId,
+            @RestQuery @Parameter(description = EventFormat.PARAMETER_DESCRIPTION) String format,
             @Context Sse sse) {
         EventFilter filter = EventFilter.parse(type, callId);
+        EventFormat chosen = EventFormat.parameter(format);
         // Outside the read filter (a stream would hold its place for its lifetime): the check takes one
         long start = budget.call(() -> lastEventId != null
                 ? CursorParameter.resolve(feed, lastEventId, "Last-Event-ID")
                 : CursorParameter.resolve(feed, after, "after"));
         streams.admit();
-        return streams.open(start, filter, Scope.PII_READ.heldBy(reader), sse);
+        return streams.open(start, filter, Scope.PII_READ.heldBy(reader), chosen, sse);
     }
 }

@@ -1,6 +1,5 @@
 package io.callingboxgateway.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.callingboxgateway.database.ReadsBusy;
@@ -13,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,10 +39,18 @@ public class EventStreams {
     private final EventTail tail;
     private final EventsConfig config;
     private final ObjectMapper json;
+    private final EventRendering rendering;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter refused;
 
-    EventStreams(EventWindow window, EventTail tail, EventsConfig config, ObjectMapper json, MeterRegistry metrics) {
+    EventStreams(
+            EventWindow window,
+            EventTail tail,
+            EventsConfig config,
+            ObjectMapper json,
+            MeterRegistry metrics,
+            EventRendering rendering) {
+        this.rendering = rendering;
         this.window = window;
         this.tail = tail;
         this.config = config;
@@ -75,9 +81,10 @@ public class EventStreams {
 
     /**
      * A stream for a place taken with {@link #admit()}; without {@code personalData} every event is
-     * masked (model/Redaction).
+     * masked (model/Redaction), then written in {@code format}.
      */
-    public Multi<OutboundSseEvent> open(long after, EventFilter filter, boolean personalData, Sse sse) {
+    public Multi<OutboundSseEvent> open(
+            long after, EventFilter filter, boolean personalData, EventFormat format, Sse sse) {
         AtomicLong position = new AtomicLong(after);
         long endsAt = System.nanoTime() + config.streamMaxLifetime().toNanos();
         AtomicBoolean released = new AtomicBoolean();
@@ -88,7 +95,7 @@ public class EventStreams {
         };
         return Multi.createBy()
                 .repeating()
-                .uni(() -> next(position, filter, personalData, sse, endsAt))
+                .uni(() -> next(position, filter, personalData, format, sse, endsAt))
                 .whilst(batch -> !batch.last())
                 .onItem()
                 .transformToIterable(Batch::events)
@@ -96,7 +103,8 @@ public class EventStreams {
                 .invoke(release);
     }
 
-    private Uni<Batch> next(AtomicLong position, EventFilter filter, boolean personalData, Sse sse, long endsAt) {
+    private Uni<Batch> next(
+            AtomicLong position, EventFilter filter, boolean personalData, EventFormat format, Sse sse, long endsAt) {
         long left = endsAt - System.nanoTime();
         if (left <= 0) {
             // A stream ends after its lifetime so no connection is held forever and load rebalances
@@ -112,7 +120,7 @@ public class EventStreams {
                     position.set(Long.parseLong(read.page().nextCursor()));
                     if (!read.page().data().isEmpty()) {
                         return Uni.createFrom()
-                                .item(new Batch(toSse(sse, read.page().as(personalData)), false));
+                                .item(new Batch(toSse(sse, read.page().as(personalData), format), false));
                     }
                     Duration wait = config.heartbeat();
                     Duration remaining = Duration.ofNanos(Math.max(1_000_000L, endsAt - System.nanoTime()));
@@ -130,11 +138,11 @@ public class EventStreams {
                 .recoverWithItem(() -> new Batch(List.of(resume(sse, position.get(), READS_BUSY)), true));
     }
 
-    private List<OutboundSseEvent> toSse(Sse sse, EventPage page) {
+    private List<OutboundSseEvent> toSse(Sse sse, EventPage page, EventFormat format) {
         return page.data().stream()
                 .map(event -> sse.newEventBuilder()
                         .id(Long.toString(event.id()))
-                        .data(write(event))
+                        .data(rendering.text(event, format))
                         .build())
                 .toList();
     }
@@ -156,13 +164,5 @@ public class EventStreams {
                 .id(Long.toString(position))
                 .data(data.toString())
                 .build();
-    }
-
-    private String write(EventView event) {
-        try {
-            return json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

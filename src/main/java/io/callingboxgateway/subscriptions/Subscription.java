@@ -39,6 +39,9 @@ public class Subscription extends PanacheEntityBase {
     /** Whether pushes carry personal data unmasked (chosen at creation by a {@code pii:read} holder). */
     public boolean includePersonalData;
 
+    /** How pushes are written: an {@code EventFormat} name (V69), {@code gateway} unless chosen. */
+    public String format;
+
     /**
      * The signing secret as stored before encryption at rest (V55): the gateway encrypts it at
      * startup and empties this column. Never logged, never shown.

@@ -2,13 +2,17 @@ package io.callingboxgateway.subscriptions;
 
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of {@code PATCH /subscriptions/{id}}: absent (or null) fields stay as they are; an empty
- * {@code description} clears it. Re-enabling clears the disabled reason and the failure counters.
+ * {@code description} clears it; a new {@code format} applies from the next push on. Re-enabling clears the disabled reason and the failure counters.
  */
 public record SubscriptionPatch(
         @Size(max = 2048) String url,
         List<String> eventTypes,
         @Size(max = 500) String description,
-        Boolean enabled) {}
+        Boolean enabled,
+
+        @Schema(description = SubscriptionFormat.DESCRIPTION)
+        String format) {}

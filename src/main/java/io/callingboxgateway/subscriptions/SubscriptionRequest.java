@@ -3,6 +3,7 @@ package io.callingboxgateway.subscriptions;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of {@code POST /subscriptions}.
@@ -11,13 +12,18 @@ import java.util.List;
  * @param enabled absent: true
  * @param includePersonalData whether pushes carry phone numbers and conversation content unmasked;
  *     true needs a credential with {@code pii:read}; absent: false
+ * @param format how pushes are written: {@code gateway} (absent: the gateway's own event JSON) or
+ *     {@code cloudevents} (one CloudEvent per request, structured mode)
  */
 public record SubscriptionRequest(
         @NotBlank @Size(max = 2048) String url,
         List<String> eventTypes,
         @Size(max = 500) String description,
         Boolean enabled,
-        Boolean includePersonalData) {
+        Boolean includePersonalData,
+
+        @Schema(description = SubscriptionFormat.DESCRIPTION)
+        String format) {
 
     boolean wantsPersonalData() {
         return Boolean.TRUE.equals(includePersonalData);

@@ -84,7 +84,8 @@ public class SubscriptionResource {
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change url, event_types, description or enabled; re-enabling clears the failure state")
+    @Operation(
+            summary = "Change url, event_types, description, enabled or format; re-enabling clears the failure state")
     public SubscriptionView update(@PathParam("id") String id, @Valid @NotNull SubscriptionPatch body) {
         return subscriptions.update(uuid(id), body).orElseThrow(() -> notFound(id));
     }

@@ -60,6 +60,7 @@ public class SubscriptionService {
         s.description = blankToNull(request.description());
         s.enabled = request.enabled() == null || request.enabled();
         s.includePersonalData = request.wantsPersonalData();
+        s.format = SubscriptionFormat.checked(request.format());
         if (!s.enabled) {
             s.disabledReason = DISABLED_BY_REQUEST;
             s.disabledAt = now;
@@ -116,6 +117,7 @@ public class SubscriptionService {
     public Optional<SubscriptionView> update(UUID id, SubscriptionPatch patch) {
         String url = patch.url() == null ? null : checkedUrl(patch.url());
         List<String> types = patch.eventTypes() == null ? null : SubscribedTypes.checked(patch.eventTypes());
+        String format = patch.format() == null ? null : SubscriptionFormat.checked(patch.format());
         Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (s == null) {
             return Optional.empty();
@@ -129,6 +131,9 @@ public class SubscriptionService {
         }
         if (types != null) {
             s.eventTypes = types;
+        }
+        if (format != null) {
+            s.format = format;
         }
         if (patch.description() != null) {
             s.description = blankToNull(patch.description());

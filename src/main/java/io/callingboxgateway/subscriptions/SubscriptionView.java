@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A subscription as the API shows it. {@code signing_secret} is present only in the response that
@@ -23,6 +24,10 @@ public record SubscriptionView(
         String description,
         boolean enabled,
         boolean includePersonalData,
+
+        @Schema(description = SubscriptionFormat.DESCRIPTION)
+        String format,
+
         Instant createdAt,
         Instant updatedAt,
         long position,
@@ -52,6 +57,7 @@ public record SubscriptionView(
                 s.description,
                 s.enabled,
                 s.includePersonalData,
+                s.format,
                 s.createdAt,
                 s.updatedAt,
                 s.position,

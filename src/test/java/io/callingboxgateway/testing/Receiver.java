@@ -51,8 +51,11 @@ public final class Receiver implements AutoCloseable {
             return event.get("id").asLong();
         }
 
+        /** The call's id: {@code call_id} of the gateway's format, {@code subject} of a CloudEvent. */
         public String callId() {
-            return event.get("call_id").asText();
+            return event.has("call_id")
+                    ? event.get("call_id").asText()
+                    : event.get("subject").asText();
         }
 
         public String type() {

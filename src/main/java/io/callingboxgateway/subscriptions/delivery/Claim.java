@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions.delivery;
 
+import io.callingboxgateway.events.EventFormat;
 import io.callingboxgateway.subscriptions.PushSignature;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.UUID;
  * must not be able to release the newer claim with the older one.
  *
  * @param includePersonalData whether pushes carry personal data unmasked (model/Redaction)
+ * @param format how pushes are written
  * @param wantedTypes the event types the subscriber wants; empty when it wants every type
  * @param signingSecret the current secret, decrypted
  * @param previousSecret the secret a rotation replaced, or null
@@ -24,6 +26,7 @@ record Claim(
         long version,
         String url,
         boolean includePersonalData,
+        EventFormat format,
         List<String> wantedTypes,
         String signingSecret,
         String previousSecret,

@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions.delivery;
 
+import io.callingboxgateway.events.EventFormat;
 import io.callingboxgateway.subscriptions.Subscription;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
 import io.callingboxgateway.subscriptions.secrets.SecretBox;
@@ -101,6 +102,7 @@ class DeliveryClaims {
                 s.version,
                 s.url,
                 s.includePersonalData,
+                EventFormat.named(s.format).orElse(EventFormat.GATEWAY),
                 s.wantsAllTypes() ? List.of() : List.copyOf(s.eventTypes),
                 current,
                 inGrace ? secrets.open(s.id, s.previousSecretEncrypted) : null,

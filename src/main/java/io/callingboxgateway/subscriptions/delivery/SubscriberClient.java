@@ -1,7 +1,6 @@
 package io.callingboxgateway.subscriptions.delivery;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callingboxgateway.events.EventRendering;
 import io.callingboxgateway.events.EventView;
 import io.callingboxgateway.subscriptions.CheckedUrl;
 import io.callingboxgateway.subscriptions.SubscriberUrlPolicy;
@@ -23,7 +22,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -59,20 +57,20 @@ public class SubscriberClient {
     /** Receivers owe no body; a short one is read so the connection can be reused, a longer one is cut. */
     static final int MAX_RESPONSE_BODY = 64 * 1024;
 
-    private final ObjectMapper json;
     private final SubscriberUrlPolicy urls;
     private final Duration timeout;
     private final Vertx vertx;
     private final HttpClient http;
     private final DeliveryTracing tracing;
+    private final EventRendering rendering;
 
     SubscriberClient(
-            ObjectMapper json,
             SubscriptionConfig config,
             SubscriberUrlPolicy urls,
             Vertx vertx,
-            DeliveryTracing tracing) {
-        this.json = json;
+            DeliveryTracing tracing,
+            EventRendering rendering) {
+        this.rendering = rendering;
         this.tracing = tracing;
         this.urls = urls;
         this.timeout = config.attemptTimeout();
@@ -126,7 +124,8 @@ public class SubscriberClient {
             return AttemptResult.failed(
                     null, "refused by URL policy: " + e.rule().words());
         }
-        byte[] body = serialize(event.as(claim.includePersonalData()));
+        // Masked first, then written in the subscriber's format: a CloudEvent carries only what it may see
+        byte[] body = rendering.bytes(event.as(claim.includePersonalData()), claim.format());
         String id = webhookId(event.id());
         long timestamp = Instant.now().getEpochSecond();
         RequestOptions request = new RequestOptions()
@@ -137,7 +136,7 @@ public class SubscriberClient {
                 .setSsl(target.tls())
                 .setURI(target.pathAndQuery())
                 .setFollowRedirects(false)
-                .putHeader("Content-Type", "application/json")
+                .putHeader("Content-Type", EventRendering.mediaType(claim.format()))
                 .putHeader("User-Agent", "callingbox-gateway")
                 .putHeader("webhook-id", id)
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
@@ -231,14 +230,6 @@ public class SubscriberClient {
             return InetAddress.getByAddress(target.address().getAddress());
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 or 16 bytes are always an address", e);
-        }
-    }
-
-    private byte[] serialize(EventView event) {
-        try {
-            return json.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

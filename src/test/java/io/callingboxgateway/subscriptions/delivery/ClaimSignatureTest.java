@@ -2,6 +2,7 @@ package io.callingboxgateway.subscriptions.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.callingboxgateway.events.EventFormat;
 import io.callingboxgateway.subscriptions.PushSignature;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,6 +44,7 @@ class ClaimSignatureTest {
                 0,
                 "http://127.0.0.1:9/hook",
                 false,
+                EventFormat.GATEWAY,
                 List.of("*"),
                 NEW,
                 previous,
