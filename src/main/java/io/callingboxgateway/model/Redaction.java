@@ -20,6 +20,9 @@ public final class Redaction {
 
     private static final String HIDDEN = "\u2022".repeat(7);
     private static final Pattern E164 = Pattern.compile("\\+\\d{8,15}");
+    /** What {@link #number} makes: masking it again must change nothing (a call stored redacted). */
+    private static final Pattern MASKED = Pattern.compile("(\\+\\d)?\u2022{7}.{0,4}");
+
     private static final int SHOWN = 4;
 
     private Redaction() {}
@@ -30,10 +33,11 @@ public final class Redaction {
      * nothing of the number's length ({@code +15550100001} reads {@code +1•••••••0001},
      * {@code +442079460958} reads {@code +4•••••••0958}). Anything else (a short code, a malformed
      * value) reads as seven {@code •} and, only when it is longer than eight characters, its last four.
+     * A mask is kept as it is, so a number stored masked reads the same to every reader.
      */
     public static String number(String value) {
-        if (value == null) {
-            return null;
+        if (value == null || MASKED.matcher(value).matches()) {
+            return value;
         }
         if (E164.matcher(value).matches()) {
             return "+" + value.charAt(1) + HIDDEN + value.substring(value.length() - SHOWN);

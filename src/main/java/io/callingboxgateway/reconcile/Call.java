@@ -2,6 +2,7 @@ package io.callingboxgateway.reconcile;
 
 import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.model.CallView;
+import io.callingboxgateway.model.Redaction;
 import io.callingboxgateway.reconcile.CallMerge.Reconciled;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.AttributeOverride;
@@ -87,9 +88,13 @@ public class Call extends PanacheEntityBase {
         return redactedAt;
     }
 
-    /** The call as {@code GET /calls/{id}} serves it and an event carries it. */
+    /**
+     * The call as {@code GET /calls/{id}} serves it and an event carries it; a call kept redacted reads
+     * {@code "redacted": true} to every reader, {@code pii:read} or not.
+     */
     public CallView view() {
-        return CallView.of(upstream, firstSeenVia, firstSeenAt, lastWebhookAt, lastPolledAt);
+        CallView view = CallView.of(upstream, firstSeenVia, firstSeenAt, lastWebhookAt, lastPolledAt);
+        return redactedAt == null ? view : view.masked();
     }
 
     /** Grows with every write of the row: the entity tag of {@code GET /calls/{id}}. */
@@ -114,6 +119,12 @@ public class Call extends PanacheEntityBase {
         if (redactedAt == null) {
             redactedAt = now;
         }
+    }
+
+    /** Drops the call's personal data for good (model/Redaction): numbers masked, content and raw gone. */
+    void redactInPlace(Instant now) {
+        upstream = Redaction.snapshot(upstream);
+        redactedFrom(now);
     }
 
     void heardVia(Source source, Instant now) {

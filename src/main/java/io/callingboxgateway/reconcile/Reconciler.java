@@ -15,6 +15,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -35,18 +36,21 @@ public class Reconciler {
     private final MeterRegistry metrics;
     private final ReconcileConfig config;
     private final List<IntakeRule> intakeRules;
+    private final StoredRedaction redaction;
 
     Reconciler(
             EntityManager em,
             EventLogWriter log,
             MeterRegistry metrics,
             ReconcileConfig config,
-            @All List<IntakeRule> intakeRules) {
+            @All List<IntakeRule> intakeRules,
+            StoredRedaction redaction) {
         this.em = em;
         this.log = log;
         this.metrics = metrics;
         this.config = config;
         this.intakeRules = intakeRules;
+        this.redaction = redaction;
     }
 
     /**
@@ -85,19 +89,53 @@ public class Reconciler {
     }
 
     /**
-     * Appends {@code call.transcript_ready} for a call whose transcript the caller just stored in this
-     * transaction, under the call's lock like every other event of it. False when the call is gone.
+     * Appends {@code call.transcript_ready} for a call whose transcript the caller is storing in this
+     * transaction, under the call's lock like every other event of it. False when the call is gone or
+     * kept redacted: the caller must then store no transcript.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean transcriptReady(UUID callId) {
         lockCalls(new int[] {lockKey(callId)});
         Call call = em.find(Call.class, callId);
-        if (call == null) {
+        if (call == null || call.redactedAt() != null) {
             return false;
         }
         log.writeNews(
                 call, CallEvent.TRANSCRIPT_READY, Source.POLL, Instant.now().truncatedTo(ChronoUnit.MICROS));
         return true;
+    }
+
+    /**
+     * Takes the locks of those calls no writer holds right now, without waiting for the others: for work
+     * that can come back later (the personal-data sweeps), in the caller's transaction, released at its
+     * end. The same locks {@link #apply} takes, so a locked call is written by no one else meanwhile.
+     *
+     * @return the ids locked
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<UUID> lockIfFree(List<UUID> ids) {
+        List<UUID> locked = new ArrayList<>();
+        for (UUID id : ids) {
+            boolean free = (Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:space, :key)")
+                    .setParameter("space", CALL_LOCK_SPACE)
+                    .setParameter("key", lockKey(id))
+                    .getSingleResult();
+            if (free) {
+                locked.add(id);
+            }
+        }
+        return locked;
+    }
+
+    /**
+     * Redacts a call the store holds whole, for good, with its stored events and transcript
+     * (StoredRedaction). The caller holds the call's lock ({@link #lockIfFree}).
+     *
+     * @return how many stored events were rewritten
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int redactStored(Call call, Instant now) {
+        return redaction.redact(call, now);
     }
 
     private Outcome applyLocked(CallSnapshot received, Source source, UUID upstreamEventId) {
@@ -108,6 +146,11 @@ public class Reconciler {
             metrics.counter("gateway.merge", "outcome", Outcome.REFUSED.wireName())
                     .increment();
             return Outcome.REFUSED;
+        }
+        if (verdict == Verdict.REDACTED && call != null && call.redactedAt() == null) {
+            // Stored whole, judged redacted now (it aged past the limit before the sweep reached it):
+            // redacted in place first, so this merge's events never carry the whole values as "before".
+            redaction.redact(call, now);
         }
         CallSnapshot snapshot = verdict == Verdict.REDACTED ? Redaction.snapshot(received) : received;
         Result result = CallMerge.merge(call == null ? null : call.reconciled(), snapshot);

@@ -102,11 +102,18 @@ public class TranscriptFetcher {
 
     private boolean store(Claim claim, ArrayNode segments, Instant now) {
         boolean stored = QuarkusTransaction.requiringNew().call(() -> {
+            // The call's lock before the fetch row, the order of the personal-data sweeps too (they delete
+            // the row under the lock), so neither waits on the other's lock while holding its own. A call
+            // gone or kept redacted meanwhile gets no transcript.
+            if (!reconciler.transcriptReady(claim.callId())) {
+                return false;
+            }
             if (!schedule.finish(claim, now, false)) {
+                QuarkusTransaction.setRollbackOnly(); // the claim was lost: no event, no transcript
                 return false;
             }
             store.save(claim.callId(), segments, now);
-            return reconciler.transcriptReady(claim.callId());
+            return true;
         });
         if (stored) {
             count("stored");

@@ -34,6 +34,17 @@ class RedactionTest {
     }
 
     @Test
+    void aMaskIsMaskedToItself() {
+        // A call stored redacted holds masks; a reader without pii:read must see the same mask
+        for (String number : List.of("+15550100001", "+442079460958", "tel:+14155550123", "55512")) {
+            String mask = Redaction.number(number);
+            assertEquals(mask, Redaction.number(mask), number);
+        }
+        assertEquals("•••••••", Redaction.number("•••••••+15550100001").substring(0, 7));
+        assertFalse(Redaction.number("•••••••+15550100001").contains("5550100"), "a lookalike is still masked");
+    }
+
+    @Test
     void aCallLosesItsContentAndShowsMaskedNumbersWithTheFlag() throws Exception {
         JsonNode call = JSON.readTree("""
                 {"id": "c1", "status": "completed", "to_number": "+15550100001", "from_number": null,
