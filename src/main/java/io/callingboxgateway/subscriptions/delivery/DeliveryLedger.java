@@ -59,16 +59,23 @@ class DeliveryLedger {
     }
 
     /**
-     * Records a delivered event: the line moves past it, the failure state clears, the lease renews.
+     * Records delivered events: the line moves to {@code through} (the last event delivered, or beyond
+     * it past events the subscriber does not want), the failure state clears, the lease renews.
      *
+     * @param status the answer to the last event delivered
      * @return false when the claim was lost (then nothing was recorded)
      */
-    public boolean delivered(Claim claim, long eventId, int status) {
+    public boolean delivered(Claim claim, long through, int status) {
+        return recordDelivered(claim, through, status);
+    }
+
+    /** A private twin, so a method of this bean can record deliveries inside its own transaction. */
+    private boolean recordDelivered(Claim claim, long through, int status) {
         return updateHeld(claim, """
-                        position = :eventId, attempts = 0, consecutive_failures = 0, consecutive_dead_letters = 0,
+                        position = :through, attempts = 0, consecutive_failures = 0, consecutive_dead_letters = 0,
                         last_error = null, last_response_status = :status,
                         lease_until = now() + :leaseMs * interval '1 millisecond'""")
-                        .setParameter("eventId", eventId)
+                        .setParameter("through", through)
                         .setParameter("status", status)
                         .setParameter("leaseMs", config.lease().toMillis())
                         .executeUpdate()
@@ -97,6 +104,22 @@ class DeliveryLedger {
      * moves on (and after too many dead letters in a row, the subscription is disabled).
      */
     public Failure failed(Claim claim, long eventId, AttemptResult result) {
+        return failedAtHead(claim, eventId, result);
+    }
+
+    /**
+     * Records a run that delivered events up to {@code deliveredThrough} and then failed on
+     * {@code eventId}, in one transaction: as {@link #delivered} and then {@link #failed(Claim, long,
+     * AttemptResult)}, so the failing event starts its count of attempts afresh.
+     */
+    public Failure failed(Claim claim, long deliveredThrough, int status, long eventId, AttemptResult result) {
+        if (!recordDelivered(claim, deliveredThrough, status)) {
+            return Failure.CLAIM_LOST;
+        }
+        return failedAtHead(claim, eventId, result);
+    }
+
+    private Failure failedAtHead(Claim claim, long eventId, AttemptResult result) {
         List<?> rows = sql("""
                         select attempts, consecutive_dead_letters from subscription
                         where id = :id and lease_owner = :owner and version = :version and lease_until >= now()

@@ -47,6 +47,9 @@ public class DeliveryWorker {
     private final AtomicLong rounds = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 40));
 
     private final AtomicBoolean wakeArmed = new AtomicBoolean();
+    /** A tick is queued and has not started: further wakes are covered by it. */
+    private final AtomicBoolean tickQueued = new AtomicBoolean();
+
     private volatile long seenHead = -1;
     private volatile boolean anyEnabled = true;
     private volatile boolean stopping;
@@ -116,6 +119,7 @@ public class DeliveryWorker {
     }
 
     private void tick() {
+        tickQueued.set(false);
         try {
             armWake();
             int free = config.concurrency() - inFlight.get();
@@ -155,12 +159,16 @@ public class DeliveryWorker {
         }
     }
 
+    /**
+     * Queues a tick unless one is queued already: under a steady stream every numbering run wakes the
+     * worker, and one claim looks at everything committed before it starts.
+     */
     private void wake() {
-        if (!stopping) {
+        if (!stopping && tickQueued.compareAndSet(false, true)) {
             try {
                 ticker.execute(this::tick);
             } catch (RejectedExecutionException e) {
-                // shutting down
+                tickQueued.set(false); // shutting down
             }
         }
     }

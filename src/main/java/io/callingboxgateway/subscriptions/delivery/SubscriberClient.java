@@ -98,11 +98,17 @@ public class SubscriberClient {
         return "evt_" + eventId;
     }
 
-    public AttemptResult post(Claim claim, EventView event) {
+    /** Where the pushes of one run go: the claim's URL, judged by the policy at the first push. */
+    Destination destination(Claim claim) {
+        return new Destination(claim.url(), urls);
+    }
+
+    /** Posts one event, to {@code destination}'s URL, judged again by the policy when its judgement is stale. */
+    public AttemptResult post(Claim claim, Destination destination, EventView event) {
         Span span = tracing.start("subscription push", event.id());
         try (Scope ignored = span.makeCurrent()) {
             span.setAttribute("gateway.subscription.id", claim.subscriptionId().toString());
-            AttemptResult result = attempt(claim, event);
+            AttemptResult result = attempt(claim, destination, event);
             if (result.status() != null) {
                 span.setAttribute("http.response.status_code", result.status());
             }
@@ -115,10 +121,10 @@ public class SubscriberClient {
         }
     }
 
-    private AttemptResult attempt(Claim claim, EventView event) {
+    private AttemptResult attempt(Claim claim, Destination destination, EventView event) {
         CheckedUrl target;
         try {
-            target = urls.check(claim.url());
+            target = destination.checked();
         } catch (SubscriberUrlPolicy.Refused e) {
             LOG.infof("Push to subscription %s not sent: %s", claim.subscriptionId(), e.getMessage());
             return AttemptResult.failed(
