@@ -6,12 +6,17 @@ import io.callingboxgateway.reconcile.CallMerge.Result;
 import io.callingboxgateway.reconcile.EventLogWriter.Decision;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,12 +36,57 @@ public class Reconciler {
     private final EventLogWriter log;
     private final MeterRegistry metrics;
     private final ReconcileConfig config;
+    private final Tracer tracer;
 
-    Reconciler(EntityManager em, EventLogWriter log, MeterRegistry metrics, ReconcileConfig config) {
+    Reconciler(EntityManager em, EventLogWriter log, MeterRegistry metrics, ReconcileConfig config, Tracer tracer) {
         this.em = em;
         this.log = log;
         this.metrics = metrics;
         this.config = config;
+        this.tracer = tracer;
+    }
+
+    /** A webhook's snapshot and envelope id, with the trace of the request that brought it. */
+    public record Heard(CallSnapshot snapshot, UUID upstreamEventId, Context trace) {}
+
+    /**
+     * Applies several webhooks in the caller's transaction, as one commit. The calls are locked as in
+     * {@link #applyAll}, in one statement and a fixed order, so two such batches never wait on each
+     * other in a circle; then read in one query, so each apply finds its call already loaded. Webhooks
+     * of the same call are applied in list order, each merging into what the one before left. Each gets
+     * its own {@code reconcile} span under its request's trace, so its events carry that trace on.
+     *
+     * @return each webhook's outcome, in list order
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Outcome> applyHeard(List<Heard> heard) {
+        heard.forEach(webhook -> requireUsable(webhook.snapshot()));
+        lockCalls(heard.stream()
+                .mapToInt(webhook -> lockKey(webhook.snapshot().id()))
+                .sorted()
+                .distinct()
+                .toArray());
+        List<UUID> ids = heard.stream()
+                .map(webhook -> webhook.snapshot().id())
+                .distinct()
+                .toList();
+        em.createQuery("from Call where id in :ids", Call.class)
+                .setParameter("ids", ids)
+                .getResultList();
+        List<Outcome> outcomes = new ArrayList<>(heard.size());
+        for (Heard webhook : heard) {
+            Span span =
+                    tracer.spanBuilder("reconcile").setParent(webhook.trace()).startSpan();
+            try (Scope scope = span.makeCurrent()) {
+                outcomes.add(applyLocked(webhook.snapshot(), Source.WEBHOOK, webhook.upstreamEventId()));
+            } catch (RuntimeException e) {
+                span.recordException(e).setStatus(StatusCode.ERROR);
+                throw e;
+            } finally {
+                span.end();
+            }
+        }
+        return outcomes;
     }
 
     /**
