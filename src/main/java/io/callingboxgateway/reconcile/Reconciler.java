@@ -8,6 +8,10 @@ import io.callingboxgateway.reconcile.EventLogWriter.Decision;
 import io.callingboxgateway.reconcile.IntakeRule.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +41,7 @@ public class Reconciler {
     private final ReconcileConfig config;
     private final List<IntakeRule> intakeRules;
     private final StoredRedaction redaction;
+    private final Tracer tracer;
 
     Reconciler(
             EntityManager em,
@@ -44,13 +49,58 @@ public class Reconciler {
             MeterRegistry metrics,
             ReconcileConfig config,
             @All List<IntakeRule> intakeRules,
-            StoredRedaction redaction) {
+            StoredRedaction redaction,
+            Tracer tracer) {
         this.em = em;
         this.log = log;
         this.metrics = metrics;
         this.config = config;
         this.intakeRules = intakeRules;
         this.redaction = redaction;
+        this.tracer = tracer;
+    }
+
+    /** A webhook's snapshot and envelope id, with the trace of the request that brought it. */
+    public record Heard(CallSnapshot snapshot, UUID upstreamEventId, Context trace) {}
+
+    /**
+     * Applies several webhooks in the caller's transaction, as one commit. The calls are locked as in
+     * {@link #applyAll}, in one statement and a fixed order, so two such batches never wait on each
+     * other in a circle; then read in one query, so each apply finds its call already loaded. Webhooks
+     * of the same call are applied in list order, each merging into what the one before left. Each gets
+     * its own {@code reconcile} span under its request's trace, so its events carry that trace on.
+     *
+     * @return each webhook's outcome, in list order
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Outcome> applyHeard(List<Heard> heard) {
+        heard.forEach(webhook -> requireUsable(webhook.snapshot()));
+        lockCalls(heard.stream()
+                .mapToInt(webhook -> lockKey(webhook.snapshot().id()))
+                .sorted()
+                .distinct()
+                .toArray());
+        List<UUID> ids = heard.stream()
+                .map(webhook -> webhook.snapshot().id())
+                .distinct()
+                .toList();
+        em.createQuery("from Call where id in :ids", Call.class)
+                .setParameter("ids", ids)
+                .getResultList();
+        List<Outcome> outcomes = new ArrayList<>(heard.size());
+        for (Heard webhook : heard) {
+            Span span =
+                    tracer.spanBuilder("reconcile").setParent(webhook.trace()).startSpan();
+            try (Scope scope = span.makeCurrent()) {
+                outcomes.add(applyLocked(webhook.snapshot(), Source.WEBHOOK, webhook.upstreamEventId()));
+            } catch (RuntimeException e) {
+                span.recordException(e).setStatus(StatusCode.ERROR);
+                throw e;
+            } finally {
+                span.end();
+            }
+        }
+        return outcomes;
     }
 
     /**

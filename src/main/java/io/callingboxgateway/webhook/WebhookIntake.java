@@ -27,15 +27,15 @@ public class WebhookIntake {
     private final SignatureVerifier verifier;
     private final int secretCount;
     private final ObjectMapper json;
-    private final WebhookService service;
+    private final GroupCommit commits;
     private final WebhookMetrics metrics;
 
-    WebhookIntake(WebhookConfig config, ObjectMapper json, WebhookService service, WebhookMetrics metrics) {
+    WebhookIntake(WebhookConfig config, ObjectMapper json, GroupCommit commits, WebhookMetrics metrics) {
         List<String> secrets = config.signingSecrets();
         this.verifier = new SignatureVerifier(secrets, config.tolerance(), Clock.systemUTC());
         this.secretCount = secrets.size();
         this.json = json;
-        this.service = service;
+        this.commits = commits;
         this.metrics = metrics;
     }
 
@@ -109,7 +109,10 @@ public class WebhookIntake {
 
     private WebhookAck store(WebhookEnvelope envelope) {
         try {
-            return service.apply(envelope);
+            return commits.store(envelope);
+        } catch (WebhookProblems.StoreBusy e) {
+            LOG.warnf("Webhook %s not confirmed as stored: %s", envelope.id(), e.getMessage());
+            throw rejected(Rejection.BUSY, e);
         } catch (RuntimeException e) {
             if (valueRefused(e)) {
                 // e.g. a NUL character in a text field: nothing was stored, and sending it again cannot help

@@ -21,7 +21,9 @@ public class WebhookMetrics {
         /** The body did not arrive within callingbox.webhook.body-timeout. */
         BODY_TIMEOUT,
         MEDIA_TYPE,
-        UNAVAILABLE;
+        UNAVAILABLE,
+        /** Not confirmed in time: too many queued, stopping, or the commit later than the group-commit wait. */
+        BUSY;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);

@@ -61,6 +61,34 @@ public class WebhookProblems {
         }
     }
 
+    /**
+     * The webhook was not stored in time: too many were waiting, the gateway is stopping, or its commit
+     * did not come within gateway.webhooks.group-commit.max-wait. It may still commit; a redelivery is
+     * recognised either way.
+     */
+    public static class StoreBusy extends RuntimeException {
+        StoreBusy(String why) {
+            super("webhook store busy: " + why, null, false, false);
+        }
+    }
+
+    /** Seconds CallingBox is asked to wait when this replica is saturated: soon, the queue moves fast. */
+    static final int BUSY_RETRY_AFTER_SECONDS = 5;
+
+    @ServerExceptionMapper
+    public Response storeBusy(StoreBusy e) {
+        Problem problem = Problem.of(
+                503,
+                "store-busy",
+                "Service Unavailable",
+                "The webhook could not be confirmed as stored in time; it may or may not have been applied."
+                        + " Deliver it again later: a redelivery of a stored webhook is recognised and changes"
+                        + " nothing.");
+        return Response.fromResponse(problem.toResponse())
+                .header(HttpHeaders.RETRY_AFTER, BUSY_RETRY_AFTER_SECONDS)
+                .build();
+    }
+
     @ServerExceptionMapper
     public Response storeUnavailable(StoreUnavailable e) {
         Problem problem = Problem.of(
