@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * The single writer of call state. Webhooks and polls both hand it a snapshot and where it came from;
@@ -97,6 +98,23 @@ public class Reconciler {
         }
         log.writeNews(
                 call, CallEvent.TRANSCRIPT_READY, Source.POLL, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return true;
+    }
+
+    /**
+     * Erases a call under its lock, so no webhook or poll of it interleaves: runs {@code eraseTraces} (which
+     * deletes the call and everything about it in the caller's transaction) and, when it erased anything,
+     * appends {@code call.erased}, which carries the call id and nothing else.
+     *
+     * @param eraseTraces true when it found anything of the call to erase
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean erase(UUID callId, BooleanSupplier eraseTraces) {
+        lockCalls(new int[] {lockKey(callId)});
+        if (!eraseTraces.getAsBoolean()) {
+            return false;
+        }
+        log.writeErased(callId, Instant.now().truncatedTo(ChronoUnit.MICROS));
         return true;
     }
 
