@@ -15,7 +15,8 @@ public record EventFilter(List<String> types, UUID callId) {
             CallEvent.RESULT_READY,
             CallEvent.WEBHOOK_STATUS_CHANGED,
             CallEvent.UPDATED,
-            CallEvent.TRANSCRIPT_READY);
+            CallEvent.TRANSCRIPT_READY,
+            CallEvent.ERASED);
 
     static EventFilter parse(List<String> types, String callId) {
         List<String> wanted =

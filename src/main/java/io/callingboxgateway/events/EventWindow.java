@@ -1,6 +1,7 @@
 package io.callingboxgateway.events;
 
 import io.callingboxgateway.database.ReadBudget;
+import io.callingboxgateway.reconcile.CallEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -9,6 +10,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -77,6 +79,14 @@ public class EventWindow {
         // Judged again once the new range is in: served from it, or (if the window moved past the
         // cursor) read on its own
         return Uni.createFrom().completionStage(pending).flatMap(done -> read(after, filter, limit));
+    }
+
+    /**
+     * Drops an erased call's events from memory, so this replica's streams are not served them after the
+     * erasure (other replicas' windows keep them until newer events push them out).
+     */
+    public synchronized void forget(UUID callId) {
+        events.removeIf(event -> callId.equals(event.callId()) && !CallEvent.ERASED.equals(event.type()));
     }
 
     private Uni<Read> ownRead(long after, EventFilter filter, int limit) {

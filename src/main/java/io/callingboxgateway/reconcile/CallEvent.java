@@ -22,6 +22,11 @@ public class CallEvent extends PanacheEntityBase {
     public static final String UPDATED = "call.updated";
     /** The call's transcript was fetched and stored (GET /calls/{id}/transcript); carries no text of it. */
     public static final String TRANSCRIPT_READY = "call.transcript_ready";
+    /**
+     * Everything the gateway held about the call was erased on request (POST /erasures); carries the
+     * call id only ({@code call} and {@code changes} null), so consumers can erase their copies too.
+     */
+    public static final String ERASED = "call.erased";
 
     /** Insert key, from a plain sequence when written; follows the event order within a call. */
     @Id

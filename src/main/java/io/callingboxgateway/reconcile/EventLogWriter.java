@@ -104,6 +104,26 @@ class EventLogWriter {
         announce();
     }
 
+    /**
+     * {@code call.erased} for a call this transaction just deleted with all its events: no call and no
+     * changes (personal data is what was erased), source {@code erasure}. Its {@code call_seq} is 0, outside
+     * the call's history, which starts again from 1 if a poll or webhook brings the call back.
+     */
+    void writeErased(UUID callId, Instant now) {
+        em.createNativeQuery("""
+                        insert into call_event (call_id, call_seq, type, source, changes, call, occurred_at,
+                            traceparent)
+                        values (:callId, 0, :type, 'erasure', cast('null' as jsonb), cast('null' as jsonb), :now,
+                            cast(:traceparent as text))
+                        """)
+                .setParameter("callId", callId)
+                .setParameter("type", CallEvent.ERASED)
+                .setParameter("now", now)
+                .setParameter("traceparent", TraceParents.current())
+                .executeUpdate();
+        announce();
+    }
+
     private void announce() {
         // Observers run after commit (TransactionPhase.AFTER_SUCCESS), when the events can be numbered;
         // once per transaction: one numbering run covers all of a discovery batch's calls.

@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * The single writer of call state. Webhooks and polls both hand it a snapshot and where it came from;
@@ -186,6 +187,23 @@ public class Reconciler {
     @Transactional(Transactional.TxType.MANDATORY)
     public int redactStored(Call call, Instant now) {
         return redaction.redact(call, now);
+    }
+
+    /**
+     * Erases a call under its lock, so no webhook or poll of it interleaves: runs {@code eraseTraces} (which
+     * deletes the call and everything about it in the caller's transaction) and, when it erased anything,
+     * appends {@code call.erased}, which carries the call id and nothing else.
+     *
+     * @param eraseTraces true when it found anything of the call to erase
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean erase(UUID callId, BooleanSupplier eraseTraces) {
+        lockCalls(new int[] {lockKey(callId)});
+        if (!eraseTraces.getAsBoolean()) {
+            return false;
+        }
+        log.writeErased(callId, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return true;
     }
 
     private Outcome applyLocked(CallSnapshot received, Source source, UUID upstreamEventId) {

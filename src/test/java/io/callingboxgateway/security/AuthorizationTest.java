@@ -66,6 +66,9 @@ class AuthorizationTest {
             new Endpoint("DELETE", "/subscriptions/" + CALL, "subscriptions:write"),
             new Endpoint("GET", "/api-keys", "admin"),
             new Endpoint("POST", "/api-keys", "admin"),
+            // "{}" names neither a number nor a call: 400 for admin, nothing erased
+            new Endpoint("GET", "/erasures", "admin"),
+            new Endpoint("POST", "/erasures", "admin"),
             new Endpoint("GET", "/q/openapi", "admin"),
             new Endpoint("GET", "/anything-added-later", "admin"));
 

@@ -156,7 +156,7 @@ class SubscriptionResourceTest {
                         "detail",
                         equalTo("event_types: 'call.exploded' is not an event type; valid types: call.created,"
                                 + " call.status_changed, call.result_ready, call.webhook_status_changed,"
-                                + " call.updated, call.transcript_ready, or \"*\" for all"));
+                                + " call.updated, call.transcript_ready, call.erased, or \"*\" for all"));
         create(Map.of("url", "http://127.0.0.1:9/hook", "event_types", List.of("*", "call.created")))
                 .statusCode(400)
                 .body("detail", containsString("\"*\" already means all event types"));
