@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.Reconciler;
@@ -34,12 +35,22 @@ import io.callingboxgateway.upstream.poll.CallDiscovery;
 import io.callingboxgateway.upstream.poll.PollerLease;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -47,6 +58,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +104,9 @@ class ErasureResourceTest {
 
     @Inject
     TestDatabase db;
+
+    @TestHTTPResource("/events/stream")
+    URI stream;
 
     private final List<Receiver> receivers = new java.util.ArrayList<>();
 
@@ -244,6 +259,25 @@ class ErasureResourceTest {
                 .get("/events")
                 .then()
                 .statusCode(200);
+    }
+
+    @Test
+    void aStreamOpenedAfterTheErasureIsNotServedTheCallsEventsFromMemory() throws Exception {
+        long before = db.head();
+        UUID erased = UUID.randomUUID();
+        try (EventLines warm = EventLines.open(URI.create(stream + "?after=" + before))) {
+            reconciler.apply(
+                    TestCall.ringing(erased.toString(), "2026-04-16T10:00:00Z").snapshot(), Source.POLL, null);
+            // the replica's stream window now holds the call's events
+            await().atMost(PATIENCE).until(() -> !warm.about(erased).isEmpty());
+        }
+
+        erase(Map.of("call_id", erased.toString())).statusCode(200).body("calls", equalTo(1));
+
+        try (EventLines late = EventLines.open(URI.create(stream + "?after=" + before))) {
+            await().atMost(PATIENCE).until(() -> late.about(erased).contains("call.erased"));
+            assertEquals(List.of("call.erased"), late.about(erased), "only call.erased, nothing from before it");
+        }
     }
 
     @Test
@@ -540,5 +574,59 @@ class ErasureResourceTest {
     /** A number no other test uses, so counts and hashes are this test's own. */
     private static String uniqueNumber() {
         return "+1555" + String.format("%07d", (long) (Math.random() * 10_000_000));
+    }
+
+    /** A Server-Sent Events stream read on a daemon thread: the type of every event, by call. */
+    private static final class EventLines implements AutoCloseable {
+
+        private static final HttpClient HTTP =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+        private final InputStream body;
+
+        private EventLines(InputStream body) {
+            this.body = body;
+            Thread reader = new Thread(this::read, "erasure-test-stream");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static EventLines open(URI uri) throws Exception {
+            HttpResponse<InputStream> response = HTTP.send(
+                    HttpRequest.newBuilder(uri)
+                            .header("Accept", "text/event-stream")
+                            .header("Authorization", TestCredentials.AUTHORIZATION)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, response.statusCode());
+            return new EventLines(response.body());
+        }
+
+        List<String> about(UUID call) {
+            return events.stream()
+                    .filter(event ->
+                            call.toString().equals(event.path("call_id").asText()))
+                    .map(event -> event.path("type").asText())
+                    .toList();
+        }
+
+        private void read() {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    if (line.startsWith("data:")) {
+                        events.add(JSON.readTree(line.substring(5).strip()));
+                    }
+                }
+            } catch (IOException e) {
+                // closed by the test
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            body.close();
+        }
     }
 }
