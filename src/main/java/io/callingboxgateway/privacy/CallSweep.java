@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -85,7 +86,9 @@ public class CallSweep {
             int eventsRedacted) {}
 
     /** One run with {@code now} as the time calls are judged against (tests pass a later one). */
-    public Report run(Instant now) {
+    public Report run(Instant at) {
+        // What the database stores: the sweep's SQL and its checks in Java then judge the same instant
+        Instant now = at.truncatedTo(ChronoUnit.MICROS);
         if (config.retention().duration().isEmpty()
                 && config.redactAfter().duration().isEmpty()) {
             return new Report(false, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -159,7 +162,8 @@ public class CallSweep {
 
     /**
      * @param more whether another batch may find work: this one was full and did something (a batch
-     *     whose every call was busy stops the run; the next run tries again)
+     *     that did nothing, its calls all busy or changed meanwhile, stops the run; the next run tries
+     *     again)
      */
     private record Batch<T>(T result, boolean more) {}
 
@@ -174,7 +178,7 @@ public class CallSweep {
                         .setParameter("cutoff", cutoff)
                         .getResultList());
         Deleted deleted = deletion.delete(old);
-        return new Batch<>(deleted, candidates.size() == config.sweepBatchSize() && !locked.isEmpty());
+        return new Batch<>(deleted, candidates.size() == config.sweepBatchSize() && deleted.calls() > 0);
     }
 
     private Batch<int[]> redactBatch(Instant cutoff, Instant now) {
