@@ -15,10 +15,10 @@ import java.util.stream.Collectors;
  * transcript and transcript fetch, then the call rows.
  */
 @ApplicationScoped
-class CallDeletion {
+public class CallDeletion {
 
     /** What one deletion removed, table by table. */
-    record Deleted(int calls, int events, int decisions, int receipts, int transcripts, int deadLetters) {
+    public record Deleted(int calls, int events, int decisions, int receipts, int transcripts, int deadLetters) {
 
         static final Deleted NONE = new Deleted(0, 0, 0, 0, 0, 0);
 
@@ -39,8 +39,9 @@ class CallDeletion {
         this.em = em;
     }
 
+    /** The calls' locks must be held: the reconciler's, taken with {@code Reconciler.lockIfFree} or {@code erase}. */
     @Transactional(Transactional.TxType.MANDATORY)
-    Deleted delete(List<UUID> ids) {
+    public Deleted delete(List<UUID> ids) {
         if (ids.isEmpty()) {
             return Deleted.NONE;
         }
@@ -61,7 +62,7 @@ class CallDeletion {
                        from call where id = any(cast(:ids as uuid[]))) w
                 where r.received_at between w.low and w.high and r.call_id = any(cast(:ids as uuid[]))
                 """, array);
-        run("delete from webhook_redelivery where call_id = any(cast(:ids as uuid[]))", array);
+        receipts += run("delete from webhook_redelivery where call_id = any(cast(:ids as uuid[]))", array);
         run("delete from call_refresh where call_id = any(cast(:ids as uuid[]))", array);
         int transcripts = run("delete from call_transcript where call_id = any(cast(:ids as uuid[]))", array);
         run("delete from call_transcript_fetch where call_id = any(cast(:ids as uuid[]))", array);

@@ -1,13 +1,16 @@
 package io.callingboxgateway.privacy.erasure;
 
+import io.callingboxgateway.privacy.CallDeletion;
+import io.callingboxgateway.privacy.CallDeletion.Deleted;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * Every row about one call, in every table that names a call or its events, deleted in the caller's
- * transaction (under the reconciler's lock of the call). The call's id goes into {@code erased_call} so
+ * transaction by the same {@link CallDeletion} retention uses (under the reconciler's lock of the call). The call's id goes into {@code erased_call} so
  * that a later poll or webhook of it is stored redacted ({@link ErasedCallRule}).
  *
  * <p>Events are deleted wherever they sit in the log, numbered or not (V64): the feed, streams and pushes
@@ -19,9 +22,11 @@ import java.util.UUID;
 class CallTraces {
 
     private final EntityManager em;
+    private final CallDeletion deletion;
 
-    CallTraces(EntityManager em) {
+    CallTraces(EntityManager em, CallDeletion deletion) {
         this.em = em;
+        this.deletion = deletion;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -32,29 +37,21 @@ class CallTraces {
                     and ('*' = any(s.event_types) or e.type = any(s.event_types))
                 where e.call_id = :id
                 """, callId);
-        int deadLetters = delete(
-                "delete from dead_letter where event_id in (select id from call_event where call_id = :id and id is not null)",
-                callId);
-        int transcripts = delete("delete from call_transcript where call_id = :id", callId);
-        delete("delete from call_transcript_fetch where call_id = :id", callId);
-        int events = delete("delete from call_event where call_id = :id", callId);
-        int decisions = delete("delete from call_decision where call_id = :id", callId);
-        int receipts = delete("delete from webhook_receipt where call_id = :id", callId)
-                + delete("delete from webhook_redelivery where call_id = :id", callId);
-        delete("delete from call_refresh where call_id = :id", callId);
-        int calls = delete("delete from call where id = :id", callId);
+        Deleted deleted = deletion.delete(List.of(callId));
         em.createNativeQuery("""
                         insert into erased_call (call_id, erased_at) values (:id, now())
                         on conflict (call_id) do update set erased_at = excluded.erased_at
                         """).setParameter("id", callId).executeUpdate();
-        return new Counts(calls, events, decisions, receipts, transcripts, pending + deadLetters);
+        return new Counts(
+                deleted.calls(),
+                deleted.events(),
+                deleted.decisions(),
+                deleted.receipts(),
+                deleted.transcripts(),
+                pending + deleted.deadLetters());
     }
 
     private int count(String sql, UUID callId) {
         return ((Number) em.createNativeQuery(sql).setParameter("id", callId).getSingleResult()).intValue();
-    }
-
-    private int delete(String sql, UUID callId) {
-        return em.createNativeQuery(sql).setParameter("id", callId).executeUpdate();
     }
 }
