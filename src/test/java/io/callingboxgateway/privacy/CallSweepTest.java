@@ -139,7 +139,7 @@ class CallSweepTest {
         assertEquals(4, report.deleted(), "four calls, over two batches of three");
         assertEquals(4, report.deadLetters());
         assertEquals(4, report.transcripts());
-        assertEquals(4, report.receipts());
+        assertEquals(8, report.receipts(), "each call's webhook receipt and redelivery request");
         for (UUID id : old) {
             for (String table : ROWS_OF_A_CALL.keySet()) {
                 assertEquals(0, rows(table, id), table + " of a call past retention");

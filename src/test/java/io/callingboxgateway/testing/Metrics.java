@@ -25,15 +25,21 @@ public final class Metrics {
 
     private Metrics() {}
 
-    /** One line of the scrape: {@code name{tag="value",...} 1.0}. */
+    /**
+     * One line of the scrape: {@code name{tag="value",...} 1.0}, possibly followed by a timestamp or, when
+     * the increment happened inside a trace, an exemplar ({@code # {trace_id="..."} 1.0 1796617341.779}).
+     */
     public record Sample(String name, Map<String, String> tags, double value) {
 
         static Sample parse(String line) {
-            int open = line.indexOf('{');
-            int valueAt = line.lastIndexOf(' ');
-            String name = open < 0 ? line.substring(0, valueAt) : line.substring(0, open);
-            Map<String, String> tags = open < 0 ? Map.of() : tags(line.substring(open + 1, line.lastIndexOf('}')));
-            return new Sample(name, tags, Double.parseDouble(line.substring(valueAt + 1)));
+            int exemplar = line.indexOf(" # ");
+            String sample = exemplar < 0 ? line : line.substring(0, exemplar);
+            int open = sample.indexOf('{');
+            int close = open < 0 ? -1 : sample.lastIndexOf('}');
+            String[] rest = sample.substring(close + 1).trim().split("\\s+");
+            String name = open < 0 ? rest[0] : sample.substring(0, open);
+            Map<String, String> tags = open < 0 ? Map.of() : tags(sample.substring(open + 1, close));
+            return new Sample(name, tags, Double.parseDouble(rest[open < 0 ? 1 : 0]));
         }
 
         private static Map<String, String> tags(String list) {
