@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ public class EventRendering {
                 : json.valueToTree(event);
     }
 
-    /** The event as a JSON document, for an SSE {@code data:} or a push body. */
+    /** The event as a JSON document, for a push body. */
     public byte[] bytes(EventView event, EventFormat format) {
         try {
             return format == EventFormat.CLOUDEVENTS
@@ -44,13 +45,7 @@ public class EventRendering {
 
     /** The event as text, for an SSE {@code data:}. */
     public String text(EventView event, EventFormat format) {
-        try {
-            return format == EventFormat.CLOUDEVENTS
-                    ? json.writeValueAsString(tree(event, format))
-                    : json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new String(bytes(event, format), StandardCharsets.UTF_8);
     }
 
     /** The media type of one event in this format, as a push's {@code Content-Type}. */

@@ -19,6 +19,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
             io.callingboxgateway.model.CallSnapshot.class,
             io.callingboxgateway.upstream.poll.CallRefreshResource.Refreshed.class,
             io.callingboxgateway.security.CreatedApiKey.class,
+            // GET /events answers one of these two (by ?format=), so its signature declares neither.
+            io.callingboxgateway.events.EventPage.class,
+            io.callingboxgateway.events.CloudEventPage.class,
         })
 final class JsonTypes {
     private JsonTypes() {}
