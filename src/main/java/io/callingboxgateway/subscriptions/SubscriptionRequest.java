@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.List;
  *
  * @param eventTypes call event types to push; absent or {@code ["*"]}: all
  * @param enabled absent: true
+ * @param filter conditions on the call after each event, keyed as the query parameters of {@code GET
+ *     /events} ({@code {"status": ["completed"], "metadata.team": "billing"}}); absent: every call
  * @param includePersonalData whether pushes carry phone numbers and conversation content unmasked;
  *     true needs a credential with {@code pii:read}; absent: false
  */
@@ -17,7 +20,8 @@ public record SubscriptionRequest(
         List<String> eventTypes,
         @Size(max = 500) String description,
         Boolean enabled,
-        Boolean includePersonalData) {
+        Boolean includePersonalData,
+        JsonNode filter) {
 
     boolean wantsPersonalData() {
         return Boolean.TRUE.equals(includePersonalData);

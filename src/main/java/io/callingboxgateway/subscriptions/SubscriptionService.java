@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions;
 
+import io.callingboxgateway.events.CallConditions;
 import io.callingboxgateway.events.EventFeed;
 import io.callingboxgateway.subscriptions.secrets.SigningSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,12 +52,14 @@ public class SubscriptionService {
     public SubscriptionView create(SubscriptionRequest request) {
         String url = checkedUrl(request.url());
         List<String> types = SubscribedTypes.checked(request.eventTypes());
+        CallConditions filter = SubscriptionFilter.checked(request.filter());
         requireRoomForOneMore();
         Instant now = now();
         Subscription s = new Subscription();
         s.id = UUID.randomUUID();
         s.url = url;
         s.eventTypes = types;
+        s.filter = filter.toJson();
         s.description = blankToNull(request.description());
         s.enabled = request.enabled() == null || request.enabled();
         s.includePersonalData = request.wantsPersonalData();
@@ -116,6 +119,7 @@ public class SubscriptionService {
     public Optional<SubscriptionView> update(UUID id, SubscriptionPatch patch) {
         String url = patch.url() == null ? null : checkedUrl(patch.url());
         List<String> types = patch.eventTypes() == null ? null : SubscribedTypes.checked(patch.eventTypes());
+        CallConditions filter = patch.filter() == null ? null : SubscriptionFilter.checked(patch.filter());
         Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (s == null) {
             return Optional.empty();
@@ -129,6 +133,9 @@ public class SubscriptionService {
         }
         if (types != null) {
             s.eventTypes = types;
+        }
+        if (filter != null) {
+            s.filter = filter.toJson();
         }
         if (patch.description() != null) {
             s.description = blankToNull(patch.description());
