@@ -216,6 +216,26 @@ public class SubscriptionService {
         return Optional.of(SubscriptionView.of(s, feed.head(), now));
     }
 
+    /**
+     * Queues a replay of {@code range} beside the live position, replacing one still waiting. Bumps the
+     * version, so a delivery in flight stops at its next write and the next claim takes the replay up.
+     */
+    @Transactional
+    public Optional<SubscriptionView> replayWindow(UUID id, ReplayRequest.Range range) {
+        Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (s == null) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        s.replayAfter = range.after();
+        s.replayThrough = range.through();
+        s.replaySince = range.since();
+        s.replayUntil = range.until();
+        s.replayAttempts = 0;
+        s.updatedAt = now;
+        return Optional.of(SubscriptionView.of(s, feed.head(), now));
+    }
+
     private String checkedUrl(String url) {
         try {
             return urls.check(url.trim()).uri().toString();

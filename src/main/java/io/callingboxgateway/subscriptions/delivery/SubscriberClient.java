@@ -101,10 +101,15 @@ public class SubscriberClient {
     }
 
     public AttemptResult post(Claim claim, EventView event) {
+        return post(claim, event, false);
+    }
+
+    /** @param replay whether the push is a replay's ({@code webhook-replay: true}) */
+    public AttemptResult post(Claim claim, EventView event, boolean replay) {
         Span span = tracing.start("subscription push", event.id());
         try (Scope ignored = span.makeCurrent()) {
             span.setAttribute("gateway.subscription.id", claim.subscriptionId().toString());
-            AttemptResult result = attempt(claim, event);
+            AttemptResult result = attempt(claim, event, replay);
             if (result.status() != null) {
                 span.setAttribute("http.response.status_code", result.status());
             }
@@ -117,7 +122,7 @@ public class SubscriberClient {
         }
     }
 
-    private AttemptResult attempt(Claim claim, EventView event) {
+    private AttemptResult attempt(Claim claim, EventView event, boolean replay) {
         CheckedUrl target;
         try {
             target = urls.check(claim.url());
@@ -142,6 +147,11 @@ public class SubscriberClient {
                 .putHeader("webhook-id", id)
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
                 .putHeader("webhook-signature", claim.signature(id, timestamp, body));
+        if (replay) {
+            // The same webhook-id as the first push (it is the same event): the header tells a receiver
+            // that drops repeats by id to take this one
+            request.putHeader("webhook-replay", "true");
+        }
         try {
             return exchange(request, Buffer.buffer(body));
         } catch (TimeoutException e) {

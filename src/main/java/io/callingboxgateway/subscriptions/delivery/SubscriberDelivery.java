@@ -5,6 +5,7 @@ import io.callingboxgateway.events.EventPage;
 import io.callingboxgateway.events.EventView;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,6 +36,9 @@ public class SubscriberDelivery {
     private final Duration holdOffAfterError;
     private final ScheduledExecutorService renewer;
     private volatile boolean stopping;
+
+    @Inject
+    ReplayDelivery replays;
 
     SubscriberDelivery(
             DeliveryLedger ledger,
@@ -140,6 +144,8 @@ public class SubscriberDelivery {
                 position = next;
             }
             if (!page.hasMore()) {
+                // Caught up: a waiting replay (V70) goes now, under this claim, beside the live line
+                replays.deliver(claim, () -> stopping || lost.get());
                 return;
             }
         }
