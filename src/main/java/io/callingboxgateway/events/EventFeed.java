@@ -4,8 +4,12 @@ import io.callingboxgateway.reconcile.CallEvent;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads of the event log in global order.
@@ -66,24 +70,37 @@ public class EventFeed {
     }
 
     public EventPage page(long after, EventFilter filter, int limit) {
-        long head = head();
-        StringBuilder query = new StringBuilder("id > :after and id <= :head");
-        Parameters params = Parameters.with("after", after).and("head", head);
-        if (!filter.types().isEmpty()) {
-            query.append(" and type in :types");
-            params.and("types", filter.types());
-        }
-        if (filter.callId() != null) {
-            query.append(" and callId = :callId");
-            params.and("callId", filter.callId());
-        }
-        List<CallEvent> rows = CallEvent.<CallEvent>find(query + " order by id", params)
-                .range(0, limit)
-                .list();
+        return page(after, head(), filter, limit);
+    }
+
+    /**
+     * Like {@link #page(long, EventFilter, int)}, bounded by {@code through} (at most the head) instead
+     * of the head: a replay covers the events committed when it was asked for. The filter runs in the
+     * database, on the event's columns and its stored call.
+     */
+    public EventPage page(long after, long through, EventFilter filter, int limit) {
+        StringBuilder where = new StringBuilder("id > :after and id <= :through");
+        Map<String, Object> params = new HashMap<>();
+        params.put("after", after);
+        params.put("through", through);
+        filter.appendSql(where, params);
+        Query query = em.createNativeQuery(
+                "select * from call_event where " + where + " order by id limit :rows", CallEvent.class);
+        params.forEach(query::setParameter);
+        @SuppressWarnings("unchecked")
+        List<CallEvent> rows = query.setParameter("rows", limit + 1).getResultList();
         boolean hasMore = rows.size() > limit;
         List<CallEvent> page = hasMore ? rows.subList(0, limit) : rows;
-        long next = hasMore ? page.get(limit - 1).id : head;
+        long next = hasMore ? page.get(limit - 1).id : through;
         return new EventPage(page.stream().map(EventView::of).toList(), Long.toString(next), hasMore);
+    }
+
+    /** When the oldest retained event occurred; null when no event is retained. */
+    public Instant oldestRetainedAt() {
+        return (Instant) em.createNativeQuery(
+                        "select min(occurred_at) from call_event where id > (select deleted_through from event_retention)",
+                        Instant.class)
+                .getSingleResult();
     }
 
     /** Every event in {@code (after, through]}, unfiltered, oldest first; the caller bounds the range. */

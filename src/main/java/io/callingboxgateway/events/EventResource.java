@@ -1,12 +1,16 @@
 package io.callingboxgateway.events;
 
+import io.callingboxgateway.calls.CallFieldParams;
 import io.callingboxgateway.problem.RequestValues;
 import io.callingboxgateway.security.Scope;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -35,7 +39,12 @@ public class EventResource {
     }
 
     @GET
-    @Operation(summary = "Events after a cursor, oldest first; save next_cursor and come back with it")
+    @Operation(
+            summary = "Events after a cursor, oldest first; save next_cursor and come back with it",
+            description = "Filters test the call as it stood right after each event, before any masking:"
+                    + " the call-field parameters of GET /calls, and metadata.<key>=<value> for an exact"
+                    + " match on a top-level metadata key (a string, number or boolean as written)."
+                    + " since and until select by occurred_at.")
     @APIResponse(
             responseCode = "200",
             description = "A page of events; with format=cloudevents each item of data is a CloudEvent",
@@ -49,12 +58,26 @@ public class EventResource {
             @RestQuery @Parameter(description = "1 to 500; default 100") String limit,
             @RestQuery @Parameter(description = "Event type; repeat for several") List<String> type,
             @RestQuery("call_id") @Parameter(description = "Only this call's events") String callId,
-            @RestQuery @Parameter(description = EventFormat.PARAMETER_DESCRIPTION) String format) {
+            @RestQuery
+                    @Parameter(
+                            description = "RFC 3339 timestamp: only events that occurred at or after it; 410 when"
+                                    + " retention deleted part of that range")
+                    String since,
+            @RestQuery @Parameter(description = "RFC 3339 timestamp: only events that occurred before it") String until,
+            @RestQuery @Parameter(description = EventFormat.PARAMETER_DESCRIPTION) String format,
+            @BeanParam CallFieldParams call,
+            @Context UriInfo uri) {
         EventFilter filter = EventFilter.parse(type, callId);
         EventFormat chosen = EventFormat.parameter(format);
         int size = RequestValues.intInRange("limit", limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
-        EventPage page = feed.page(CursorParameter.resolve(feed, after, "after"), filter, size)
-                .as(Scope.PII_READ.heldBy(reader));
+        TimeWindow window = TimeWindow.parse(since, until);
+        filter = filter.withCall(CallConditions.fromQuery(call, uri.getQueryParameters()))
+                .within(window.since(), window.until());
+        long start = CursorParameter.resolve(feed, after, "after");
+        if (after == null || after.isEmpty()) {
+            window.requireRetained(feed, "since");
+        }
+        EventPage page = feed.page(start, filter, size).as(Scope.PII_READ.heldBy(reader));
         // Mapped after masking: a CloudEvent carries only what this reader may see
         return chosen == EventFormat.CLOUDEVENTS ? rendering.cloudEvents(page) : page;
     }

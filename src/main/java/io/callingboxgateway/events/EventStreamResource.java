@@ -1,15 +1,18 @@
 package io.callingboxgateway.events;
 
+import io.callingboxgateway.calls.CallFieldParams;
 import io.callingboxgateway.database.ReadBudget;
 import io.callingboxgateway.security.Scope;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.List;
@@ -42,15 +45,19 @@ public class EventStreamResource {
             summary = "The feed as Server-Sent Events; resume with Last-Event-ID or ?after=",
             description = "Each replica serves gateway.events.max-streams streams at once (429 with Retry-After"
                     + " beyond); a stream ends after gateway.events.stream-max-lifetime with an event named"
-                    + " resume that carries its cursor.")
+                    + " resume that carries its cursor. Takes the call filters of GET /events (metadata.<key>"
+                    + " too), tested on each event's whole call.")
     public Multi<OutboundSseEvent> stream(
             @RestQuery String after,
             @RestHeader("Last-Event-ID") String lastEventId,
             @RestQuery List<String> type,
             @RestQuery("call_id") String callId,
             @RestQuery @Parameter(description = EventFormat.PARAMETER_DESCRIPTION) String format,
+            @BeanParam CallFieldParams call,
+            @Context UriInfo uri,
             @Context Sse sse) {
-        EventFilter filter = EventFilter.parse(type, callId);
+        EventFilter filter =
+                EventFilter.parse(type, callId).withCall(CallConditions.fromQuery(call, uri.getQueryParameters()));
         EventFormat chosen = EventFormat.parameter(format);
         // Outside the read filter (a stream would hold its place for its lifetime): the check takes one
         long start = budget.call(() -> lastEventId != null

@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -35,6 +36,18 @@ public class Subscription extends PanacheEntityBase {
 
     public String description;
     public boolean enabled;
+
+    /** Conditions on the call after each event, keyed as /events takes them ({@code SubscriptionFilter}). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode filter;
+
+    /** A waiting replay (V70): null {@code replayThrough} when none; never moves {@link #position}. */
+    public Long replayAfter;
+
+    public Long replayThrough;
+    public Instant replaySince;
+    public Instant replayUntil;
+    public int replayAttempts;
 
     /** Whether pushes carry personal data unmasked (chosen at creation by a {@code pii:read} holder). */
     public boolean includePersonalData;

@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.events.CursorParameter;
 import io.callingboxgateway.events.EventFeed;
 import io.callingboxgateway.problem.Problem;
@@ -7,6 +8,7 @@ import io.callingboxgateway.problem.ProblemException;
 import io.callingboxgateway.problem.RequestValues;
 import io.callingboxgateway.security.Scope;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -24,6 +26,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -37,6 +40,9 @@ public class SubscriptionResource {
     private final DeadLetters deadLetters;
     private final EventFeed feed;
     private final SecurityIdentity caller;
+
+    @Inject
+    ObjectMapper json;
 
     SubscriptionResource(
             SubscriptionService subscriptions, DeadLetters deadLetters, EventFeed feed, SecurityIdentity caller) {
@@ -103,13 +109,26 @@ public class SubscriptionResource {
     @POST
     @Path("/{id}/replay")
     @Operation(
-            summary = "Deliver again every wanted event after a cursor, in order",
-            description = "Moves the subscriber's position to the cursor (a cursor ahead of it skips forward);"
-                    + " dead letters after it are dropped, since those events are queued again")
+            summary = "Deliver again every wanted event after a cursor, or a window of events, in order",
+            description = "With ?from=: moves the subscriber's position to the cursor (a cursor ahead of it"
+                    + " skips forward); dead letters after it are dropped, since those events are queued again."
+                    + " With a body (since/until or from_event_id): posts again the wanted events of that window"
+                    + " committed so far, with the header webhook-replay: true, once the live line has caught"
+                    + " up, leaving the live position alone; a new replay replaces a waiting one. 410 when"
+                    + " retention deleted part of the window.")
     public Response replay(
             @PathParam("id") String id,
-            @RestQuery @Parameter(description = "An event id or feed cursor; delivery resumes after it") String from) {
+            @RestQuery @Parameter(description = "An event id or feed cursor; delivery resumes after it") String from,
+            @RequestBody(
+                            description = "Instead of from: {\"since\": ..., \"until\": ...} (RFC 3339, on occurred_at)"
+                                    + " or {\"from_event_id\": ...}; re-delivers that window beside the live"
+                                    + " position, marked webhook-replay: true")
+                    String body) {
         UUID subscription = uuid(id);
+        ReplayRequest window = ReplayRequest.parse(json, body);
+        if (window != null) {
+            return replayWindow(id, subscription, window, from);
+        }
         if (from == null || from.isEmpty()) {
             throw ProblemException.invalidParameter(
                     "from", "from is required: the event id (or feed cursor) after which to deliver again");
@@ -119,6 +138,17 @@ public class SubscriptionResource {
         long position = CursorParameter.resolve(feed, from, "from");
         SubscriptionView moved = subscriptions.replay(subscription, position).orElseThrow(() -> notFound(id));
         return Response.accepted(moved).build();
+    }
+
+    private Response replayWindow(String id, UUID subscription, ReplayRequest window, String from) {
+        if (from != null) {
+            throw ProblemException.invalidParameter(
+                    "from", "give either from (moves the live position) or a replay body (beside it), not both");
+        }
+        subscriptions.find(subscription).orElseThrow(() -> notFound(id));
+        SubscriptionView replaying =
+                subscriptions.replayWindow(subscription, window.resolve(feed)).orElseThrow(() -> notFound(id));
+        return Response.accepted(replaying).build();
     }
 
     @POST

@@ -1,5 +1,6 @@
 package io.callingboxgateway.subscriptions;
 
+import io.callingboxgateway.events.CallConditions;
 import io.callingboxgateway.events.EventFeed;
 import io.callingboxgateway.subscriptions.secrets.SigningSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,12 +52,14 @@ public class SubscriptionService {
     public SubscriptionView create(SubscriptionRequest request) {
         String url = checkedUrl(request.url());
         List<String> types = SubscribedTypes.checked(request.eventTypes());
+        CallConditions filter = SubscriptionFilter.checked(request.filter());
         requireRoomForOneMore();
         Instant now = now();
         Subscription s = new Subscription();
         s.id = UUID.randomUUID();
         s.url = url;
         s.eventTypes = types;
+        s.filter = filter.toJson();
         s.description = blankToNull(request.description());
         s.enabled = request.enabled() == null || request.enabled();
         s.includePersonalData = request.wantsPersonalData();
@@ -118,6 +121,7 @@ public class SubscriptionService {
         String url = patch.url() == null ? null : checkedUrl(patch.url());
         List<String> types = patch.eventTypes() == null ? null : SubscribedTypes.checked(patch.eventTypes());
         String format = patch.format() == null ? null : SubscriptionFormat.checked(patch.format());
+        CallConditions filter = patch.filter() == null ? null : SubscriptionFilter.checked(patch.filter());
         Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (s == null) {
             return Optional.empty();
@@ -134,6 +138,9 @@ public class SubscriptionService {
         }
         if (format != null) {
             s.format = format;
+        }
+        if (filter != null) {
+            s.filter = filter.toJson();
         }
         if (patch.description() != null) {
             s.description = blankToNull(patch.description());
@@ -211,6 +218,26 @@ public class SubscriptionService {
                 .setParameter("id", id)
                 .setParameter("position", position)
                 .executeUpdate();
+        return Optional.of(SubscriptionView.of(s, feed.head(), now));
+    }
+
+    /**
+     * Queues a replay of {@code range} beside the live position, replacing one still waiting. Bumps the
+     * version, so a delivery in flight stops at its next write and the next claim takes the replay up.
+     */
+    @Transactional
+    public Optional<SubscriptionView> replayWindow(UUID id, ReplayRequest.Range range) {
+        Subscription s = em.find(Subscription.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (s == null) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        s.replayAfter = range.after();
+        s.replayThrough = range.through();
+        s.replaySince = range.since();
+        s.replayUntil = range.until();
+        s.replayAttempts = 0;
+        s.updatedAt = now;
         return Optional.of(SubscriptionView.of(s, feed.head(), now));
     }
 

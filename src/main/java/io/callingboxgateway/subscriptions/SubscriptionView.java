@@ -1,6 +1,7 @@
 package io.callingboxgateway.subscriptions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -10,6 +11,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * A subscription as the API shows it. {@code signing_secret} is present only in the response that
  * created it.
  *
+ * @param filter the conditions on the call, keyed as {@code GET /events} takes them; {@code {}}: none
+ * @param replay the replay waiting or running beside the live position, or null
  * @param position the id of the last event handled (delivered, dead-lettered, or not wanted)
  * @param lag events committed after {@code position}
  * @param consecutiveFailures failed attempts since the last successful delivery
@@ -21,6 +24,7 @@ public record SubscriptionView(
         UUID id,
         String url,
         List<String> eventTypes,
+        JsonNode filter,
         String description,
         boolean enabled,
         boolean includePersonalData,
@@ -38,6 +42,7 @@ public record SubscriptionView(
         Instant nextAttemptAt,
         String lastError,
         Integer lastResponseStatus,
+        ReplayView replay,
         @JsonInclude(JsonInclude.Include.NON_NULL) String signingSecret) {
 
     static SubscriptionView of(Subscription s, long head, Instant now) {
@@ -54,6 +59,7 @@ public record SubscriptionView(
                 s.id,
                 s.url,
                 List.copyOf(s.eventTypes),
+                s.filter == null ? SubscriptionFilter.stored(null).toJson() : s.filter,
                 s.description,
                 s.enabled,
                 s.includePersonalData,
@@ -68,6 +74,7 @@ public record SubscriptionView(
                 retryWaiting ? s.nextAttemptAt : null,
                 s.lastError,
                 s.lastResponseStatus,
+                ReplayView.of(s),
                 secret);
     }
 

@@ -45,7 +45,8 @@ public final class Receiver implements AutoCloseable {
             String host,
             byte[] body,
             JsonNode event,
-            int answered) {
+            int answered,
+            String webhookReplay) {
 
         public long eventId() {
             return event.get("id").asLong();
@@ -60,6 +61,11 @@ public final class Receiver implements AutoCloseable {
 
         public String type() {
             return event.get("type").asText();
+        }
+
+        /** Whether the push says it is a replay ({@code webhook-replay: true}). */
+        public boolean replay() {
+            return "true".equals(webhookReplay);
         }
 
         public boolean acknowledged() {
@@ -85,7 +91,17 @@ public final class Receiver implements AutoCloseable {
         /** Whether the first signature of the header verifies with this secret. */
         public boolean firstSignatureVerifies(String secret) {
             String first = webhookSignature.split(" ")[0];
-            return new Push(at, webhookId, webhookTimestamp, first, contentType, host, body, event, answered)
+            return new Push(
+                            at,
+                            webhookId,
+                            webhookTimestamp,
+                            first,
+                            contentType,
+                            host,
+                            body,
+                            event,
+                            answered,
+                            webhookReplay)
                     .verifies(secret);
         }
 
@@ -187,7 +203,8 @@ public final class Receiver implements AutoCloseable {
                 headers.getFirst("Host"),
                 body,
                 event,
-                answer.status()));
+                answer.status(),
+                headers.getFirst("webhook-replay")));
         answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
         exchange.sendResponseHeaders(answer.status(), -1);
         exchange.close();

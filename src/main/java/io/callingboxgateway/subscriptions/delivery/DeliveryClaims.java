@@ -57,7 +57,7 @@ class DeliveryClaims {
                             select id from subscription
                             where enabled and next_attempt_at <= now() + :aheadMs * interval '1 millisecond'
                               and (lease_until is null or lease_until < now())
-                              and position < (select last_id from event_sequence)
+                              and (position < (select last_id from event_sequence) or replay_through is not null)
                             order by next_attempt_at
                             limit :limit
                             for update skip locked)

@@ -1,10 +1,10 @@
 package io.callingboxgateway.subscriptions.delivery;
 
 import io.callingboxgateway.events.EventFeed;
-import io.callingboxgateway.events.EventFilter;
 import io.callingboxgateway.events.EventPage;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
@@ -31,6 +31,10 @@ class DeliveryLedger {
     private final RetrySchedule retries;
     private final DeadLetterConfig deadLetters;
 
+    /** The subscription's types and call filter; a field, so the constructor stays as delivery work shapes it. */
+    @Inject
+    SubscriptionFilters filters;
+
     DeliveryLedger(EntityManager em, EventFeed feed, SubscriptionConfig config, DeadLetterConfig deadLetters) {
         this.em = em;
         this.deadLetters = deadLetters;
@@ -45,9 +49,12 @@ class DeliveryLedger {
         return feed.deletedThrough();
     }
 
-    /** The events the subscriber wants after {@code position}, oldest first. */
+    /**
+     * The events the subscriber wants after {@code position}, oldest first: its types and its filter are
+     * tested in the page's query, so events it does not want are passed over like unwanted types.
+     */
     public EventPage next(Claim claim, long position) {
-        return feed.page(position, new EventFilter(claim.wantedTypes(), null), config.batchSize());
+        return feed.page(position, filters.of(claim), config.batchSize());
     }
 
     /** Extends a claim's lease by {@code gateway.subscription.lease}; false when the claim was lost. */

@@ -105,10 +105,15 @@ public class SubscriberClient {
 
     /** Posts one event, to {@code destination}'s URL, judged again by the policy when its judgement is stale. */
     public AttemptResult post(Claim claim, Destination destination, EventView event) {
+        return post(claim, destination, event, false);
+    }
+
+    /** @param replay whether the push is a replay's ({@code webhook-replay: true}) */
+    public AttemptResult post(Claim claim, Destination destination, EventView event, boolean replay) {
         Span span = tracing.start("subscription push", event.id());
         try (Scope ignored = span.makeCurrent()) {
             span.setAttribute("gateway.subscription.id", claim.subscriptionId().toString());
-            AttemptResult result = attempt(claim, destination, event);
+            AttemptResult result = attempt(claim, destination, event, replay);
             if (result.status() != null) {
                 span.setAttribute("http.response.status_code", result.status());
             }
@@ -121,7 +126,7 @@ public class SubscriberClient {
         }
     }
 
-    private AttemptResult attempt(Claim claim, Destination destination, EventView event) {
+    private AttemptResult attempt(Claim claim, Destination destination, EventView event, boolean replay) {
         CheckedUrl target;
         try {
             target = destination.checked();
@@ -147,6 +152,11 @@ public class SubscriberClient {
                 .putHeader("webhook-id", id)
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
                 .putHeader("webhook-signature", claim.signature(id, timestamp, body));
+        if (replay) {
+            // The same webhook-id as the first push (it is the same event): the header tells a receiver
+            // that drops repeats by id to take this one
+            request.putHeader("webhook-replay", "true");
+        }
         try {
             return exchange(request, Buffer.buffer(body));
         } catch (TimeoutException e) {

@@ -6,6 +6,7 @@ import io.callingboxgateway.events.EventTail;
 import io.callingboxgateway.events.EventView;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,9 @@ public class SubscriberDelivery {
     private final Duration holdOffAfterError;
     private final ScheduledExecutorService renewer;
     private volatile boolean stopping;
+
+    @Inject
+    ReplayDelivery replays;
 
     SubscriberDelivery(
             DeliveryLedger ledger,
@@ -132,6 +136,10 @@ public class SubscriberDelivery {
                 return; // a failure (recorded, claim given back) or a lost claim
             }
             boolean more = page.hasMore() || tail.head() > position;
+            if (!more) {
+                // Caught up: a waiting replay (V70) goes now, under this claim, beside the live line
+                replays.deliver(claim, () -> stopping || lost.get());
+            }
             if (!more || System.nanoTime() - turnStarted > TURN.toNanos()) {
                 return;
             }
