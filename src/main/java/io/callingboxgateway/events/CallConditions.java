@@ -87,10 +87,14 @@ public record CallConditions(CallFilter fields, Map<String, String> metadata) {
         return this.equals(NONE);
     }
 
-    /** Whether the call passes every condition; the same test {@link #appendSql} makes in the database. */
+    /**
+     * Whether the call passes every condition; the same test {@link #appendSql} makes in the database. An
+     * event without a call ({@code call.erased}) passes any: a consumer that filters must still hear that a
+     * call it may hold was erased.
+     */
     public boolean matches(JsonNode call) {
         if (call == null || !call.isObject()) {
-            return isEmpty();
+            return true;
         }
         return (fields.statuses().isEmpty() || fields.statuses().contains(text(call, "status")))
                 && equal(fields.direction(), text(call, "direction"))
@@ -114,6 +118,10 @@ public record CallConditions(CallFilter fields, Map<String, String> metadata) {
      * jsonb column; parameter names start with {@code cc_}.
      */
     void appendSql(StringBuilder where, Map<String, Object> params) {
+        if (isEmpty()) {
+            return;
+        }
+        where.append(" and (jsonb_typeof(call) is distinct from 'object' or (true");
         if (!fields.statuses().isEmpty()) {
             where.append(" and call ->> 'status' in (:cc_statuses)");
             params.put("cc_statuses", fields.statuses());
@@ -137,6 +145,7 @@ public record CallConditions(CallFilter fields, Map<String, String> metadata) {
             params.put("cc_mv" + i, wanted.getValue());
             i++;
         }
+        where.append("))");
     }
 
     /**

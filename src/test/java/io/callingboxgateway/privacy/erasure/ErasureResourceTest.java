@@ -202,6 +202,14 @@ class ErasureResourceTest {
                         .body("data[0].source", equalTo("erasure"))
                         .body("data[0].call", nullValue())
                         .body("data[0].changes", nullValue()));
+        // A consumer that filters by the call's fields must still hear of the erasure, which has no call
+        given().queryParam("call_id", called)
+                .queryParam("status", "completed")
+                .queryParam("metadata.team", "billing")
+                .get("/events")
+                .then()
+                .statusCode(200)
+                .body("data.type", equalTo(List.of("call.erased")));
     }
 
     @Test
