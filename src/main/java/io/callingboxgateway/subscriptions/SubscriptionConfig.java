@@ -74,7 +74,10 @@ public interface SubscriptionConfig {
     @DurationMin(millis = 1)
     Duration pollInterval();
 
-    /** How many events a delivery reads from the log at once (it still posts them one at a time, in order). */
+    /**
+     * How many events a delivery reads from the log at once: it posts them back to back, one request
+     * each, in order, and records them in one transaction (a crash mid-run posts them again).
+     */
     @WithDefault("100")
     @Min(1)
     int batchSize();

@@ -3,6 +3,7 @@ package io.callingboxgateway.subscriptions.delivery;
 import io.callingboxgateway.subscriptions.CheckedUrl;
 import io.callingboxgateway.subscriptions.SubscriberUrlPolicy;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * A subscriber URL as the policy last judged it, shared by the pushes of one run (the events of one
@@ -22,17 +23,24 @@ final class Destination {
 
     private final String url;
     private final SubscriberUrlPolicy policy;
+    private final LongSupplier nanoTime;
     private CheckedUrl checked;
     private long checkedAt;
 
     Destination(String url, SubscriberUrlPolicy policy) {
+        this(url, policy, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock judgements age by (tests move it by hand) */
+    Destination(String url, SubscriberUrlPolicy policy, LongSupplier nanoTime) {
         this.url = url;
         this.policy = policy;
+        this.nanoTime = nanoTime;
     }
 
     /** The URL as judged at most {@link #FRESH_FOR} ago, judged again when older. */
     CheckedUrl checked() throws SubscriberUrlPolicy.Refused {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (checked == null || now - checkedAt > FRESH_FOR.toNanos()) {
             checked = null;
             checked = policy.check(url);

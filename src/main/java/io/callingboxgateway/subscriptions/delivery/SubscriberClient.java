@@ -38,8 +38,9 @@ import org.jboss.logging.Logger;
 /**
  * Posts one event to one subscriber, signed as Standard Webhooks prescribes.
  *
- * <p>The URL is checked against the policy right before the post (its name may resolve elsewhere by
- * now), and the connection goes to an address of that very answer: the URL's host is kept only for
+ * <p>The URL is checked against the policy at the first post of a run and again once that check is a
+ * second old ({@link Destination}; its name may resolve elsewhere by now), and the connection goes to
+ * an address of that very answer: the URL's host is kept only for
  * {@code Host}, SNI and the certificate check, so no second lookup can lead the push anywhere the
  * policy did not judge. Redirects are not followed, since a redirect could lead where the policy would
  * refuse to go.

@@ -26,8 +26,8 @@ import org.jboss.logging.Logger;
  *
  * <p>While a delivery runs, its lease is renewed on a timer of its own, not between attempts, so a
  * slow attempt never outlives the lease. When a renewal fails the claim is lost: the delivery starts
- * no further attempt, and the ledger refuses the running attempt's result (fencing), so one
- * subscription never has two deliveries recorded against it.
+ * no further attempt, and the ledger refuses the running run's record (fencing), so one subscription
+ * never has two deliveries recorded against it.
  */
 @ApplicationScoped
 public class SubscriberDelivery {
