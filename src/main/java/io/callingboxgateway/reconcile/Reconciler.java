@@ -85,6 +85,7 @@ public class Reconciler {
                 .map(webhook -> webhook.snapshot().id())
                 .distinct()
                 .toList();
+        // loaded into the persistence context, so applyLocked's find reads no row of a known call
         em.createQuery("from Call where id in :ids", Call.class)
                 .setParameter("ids", ids)
                 .getResultList();

@@ -27,9 +27,10 @@ public interface GroupCommitConfig {
     /**
      * Threads that commit batches, each holding one connection of the pool while it does. More than one
      * lets a batch be written while the previous one is being flushed, and keeps intake moving while one
-     * batch waits for a call that a poll is writing.
+     * batch waits for a call that a poll is writing. Each also waits, after its commit, for the run that
+     * numbers its events (ADR 0063): with too few, requests queue behind those waits.
      */
-    @WithDefault("2")
+    @WithDefault("4")
     @Min(1)
     @Max(16)
     int committers();

@@ -72,9 +72,6 @@ public class WebhookProblems {
         }
     }
 
-    /** Seconds CallingBox is asked to wait when this replica is saturated: soon, the queue moves fast. */
-    static final int BUSY_RETRY_AFTER_SECONDS = 5;
-
     @ServerExceptionMapper
     public Response storeBusy(StoreBusy e) {
         Problem problem = Problem.of(
@@ -85,7 +82,8 @@ public class WebhookProblems {
                         + " Deliver it again later: a redelivery of a stored webhook is recognised and changes"
                         + " nothing.");
         return Response.fromResponse(problem.toResponse())
-                .header(HttpHeaders.RETRY_AFTER, BUSY_RETRY_AFTER_SECONDS)
+                // the same wait as for an outage: a commit that does not come in time usually is one
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
                 .build();
     }
 
