@@ -1,6 +1,7 @@
 package io.callingboxgateway.kafka;
 
 import io.callingboxgateway.background.BackgroundThreads;
+import io.callingboxgateway.background.RenewedLease;
 import io.callingboxgateway.background.ReplicaIdentity;
 import io.callingboxgateway.events.EventView;
 import io.callingboxgateway.events.EventsNumbered;
@@ -194,7 +195,14 @@ public class KafkaPublisher {
                     idle();
                     continue;
                 }
-                try (KeptLease kept = new KeptLease(lease, term.get(), config.lease(), timer)) {
+                PublisherLease.Term held = term.get();
+                try (RenewedLease<PublisherLease.Term> kept = new RenewedLease<>(
+                        "Kafka publisher",
+                        owner,
+                        held,
+                        () -> lease.renew(held, config.lease()),
+                        config.lease(),
+                        timer)) {
                     publishWhileHeld(kept);
                 }
                 backoff = config.idleInterval();
@@ -213,7 +221,7 @@ public class KafkaPublisher {
         closeProducer(CLOSE_WAIT);
     }
 
-    private void publishWhileHeld(KeptLease kept) {
+    private void publishWhileHeld(RenewedLease<PublisherLease.Term> kept) {
         OptionalLong position = lease.publishedThrough(config.topic());
         while (!stopped() && kept.held()) {
             PendingEvents.Batch batch = pending.after(position, config.batchSize());

@@ -1,15 +1,14 @@
 package io.callingboxgateway.privacy;
 
-import io.quarkus.runtime.configuration.DurationConverter;
+import io.callingboxgateway.config.DurationOrOff;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
  * GATEWAY_CALLS_RETENTION and GATEWAY_CALLS_REDACT_AFTER: a Quarkus duration, or off (also 0, disabled)
- * for no limit. A type of its own because no constraint annotation spells "a duration, or off"; a value
- * that is neither stops startup with a message naming the setting (as upstream/poll/PollInterval).
+ * for no limit, read by config/DurationOrOff; a value that is neither stops startup with a message
+ * naming the setting.
  */
 public final class AgeLimit {
 
@@ -32,17 +31,9 @@ public final class AgeLimit {
 
     static AgeLimit parse(String value) {
         String text = value == null ? "" : value.strip();
-        String v = text.toLowerCase(Locale.ROOT);
-        if (v.isEmpty() || v.equals("off") || v.equals("disabled")) {
-            return new AgeLimit(text.isEmpty() ? "off" : text, null);
-        }
-        Duration d;
-        try {
-            d = DurationConverter.parseDuration(v);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("it must be a duration such as 90d or 720h, or off to keep calls");
-        }
-        return new AgeLimit(text, d == null || d.isZero() || d.isNegative() ? null : d);
+        Optional<Duration> limit =
+                DurationOrOff.parse(text, "it must be a duration such as 90d or 720h, or off to keep calls");
+        return new AgeLimit(text.isEmpty() ? "off" : text, limit.orElse(null));
     }
 
     /** @return empty when the limit is off */

@@ -1,14 +1,13 @@
 package io.callingboxgateway.upstream.poll;
 
-import io.quarkus.runtime.configuration.DurationConverter;
+import io.callingboxgateway.config.DurationOrOff;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * CALLINGBOX_POLL_INTERVAL: a Quarkus duration, or 0 / off / disabled for no polling. A type of its own
- * because no constraint annotation spells "a duration, or off"; the configuration reads it through
- * {@link Converter}, so a value that is neither stops startup with a message naming the setting.
+ * CALLINGBOX_POLL_INTERVAL: a Quarkus duration, or 0 / off / disabled for no polling, read by
+ * config/DurationOrOff through {@link Converter}, so a value that is neither stops startup with a
+ * message naming the setting.
  */
 public final class PollInterval {
 
@@ -34,17 +33,9 @@ public final class PollInterval {
 
     static PollInterval parse(String value) {
         String text = value == null ? "" : value.strip();
-        String v = text.toLowerCase(Locale.ROOT);
-        if (v.isEmpty() || v.equals("off") || v.equals("disabled")) {
-            return new PollInterval(text, null);
-        }
-        Duration d;
-        try {
-            d = DurationConverter.parseDuration(v);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("it must be a duration such as 30s or 5m, or 0/off to disable polling");
-        }
-        return new PollInterval(text, d == null || d.isZero() || d.isNegative() ? null : d);
+        Optional<Duration> every =
+                DurationOrOff.parse(text, "it must be a duration such as 30s or 5m, or 0/off to disable polling");
+        return new PollInterval(text, every.orElse(null));
     }
 
     /** @return empty when polling is off */

@@ -1,6 +1,7 @@
 package io.callingboxgateway.upstream.poll;
 
 import io.callingboxgateway.background.BackgroundThreads;
+import io.callingboxgateway.background.RenewedLease;
 import io.callingboxgateway.background.ReplicaIdentity;
 import io.callingboxgateway.upstream.CallingBoxClient;
 import io.micrometer.core.instrument.Timer;
@@ -20,7 +21,7 @@ import org.jboss.logging.Logger;
  * One poll: take (or renew) the lease, then discovery, refresh and heal, each isolated from the
  * others' failures. Only the lease holder polls; every replica keeps its gauges current.
  *
- * <p>While a poll runs, its lease is held by a {@link LeaseHolding}, which renews it on a timer. When a
+ * <p>While a poll runs, its lease is held by a {@link RenewedLease}, which renews it on a timer. When a
  * renewal fails, the poll stops at the next batch or job, and what it records of its progress, fenced
  * by its term, lands nowhere. Releasing the lease at shutdown waits for the running poll first, so no
  * other replica starts while this one still writes.
@@ -124,7 +125,8 @@ public class Poller {
             LOG.debugf("Replica %s does not hold the poller lease; not polling", owner);
             return Report.skipped();
         }
-        try (LeaseHolding holding = new LeaseHolding(lease, term, ttl, renewer)) {
+        try (RenewedLease<PollerLease.Term> holding =
+                new RenewedLease<>("poller", owner, term, () -> lease.renew(term, ttl), ttl, renewer)) {
             BooleanSupplier stillLeader = () -> holding.held() && !releasing;
             Timer.Sample sample = Timer.start();
             List<String> failures = new ArrayList<>();
@@ -167,7 +169,7 @@ public class Poller {
         }
     }
 
-    private boolean stillLeader(LeaseHolding holding, List<String> failures) {
+    private boolean stillLeader(RenewedLease<PollerLease.Term> holding, List<String> failures) {
         if (!releasing && holding.confirm()) {
             return true;
         }
