@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
@@ -26,6 +27,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.Awaitility;
 
 /** A subscriber on loopback: records every push it gets and answers as the test tells it. */
 public final class Receiver implements AutoCloseable {
@@ -186,6 +188,14 @@ public final class Receiver implements AutoCloseable {
     /** Pushes about these calls the receiver answered with a 2xx, in arrival order. */
     public List<Push> acknowledgedAbout(Collection<UUID> calls) {
         return pushesAbout(calls).stream().filter(Push::acknowledged).toList();
+    }
+
+    /** Waits for the one acknowledged push about {@code call}. */
+    public Push awaitOnlyPushAbout(UUID call, Duration patience) {
+        return Awaitility.await()
+                .atMost(patience)
+                .until(() -> acknowledgedAbout(List.of(call)), pushes -> pushes.size() == 1)
+                .get(0);
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -3,7 +3,6 @@ package io.callingboxgateway.subscriptions.delivery;
 import static io.callingboxgateway.testing.TestCredentials.bearer;
 import static io.callingboxgateway.testing.TestCredentials.issue;
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.events.EventSourceConfig;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.subscriptions.SubscriptionApi;
 import io.callingboxgateway.testing.CallBuilder;
 import io.callingboxgateway.testing.CloudEventsSdk;
+import io.callingboxgateway.testing.Feed;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.Receiver;
 import io.callingboxgateway.testing.Receiver.Push;
@@ -31,7 +30,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +45,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 class CloudEventsPushTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String PHONE = "+15550100001";
     private static final String STRUCTURED = "application/cloudevents+json";
@@ -91,7 +88,8 @@ class CloudEventsPushTest {
         String body = new String(push.body(), UTF_8);
         assertFalse(body.contains(PHONE), body);
         String masked = issue("ce-push-masked", "events:read");
-        CloudEventsSdk.assertMaps(feedItem(masked, Long.parseLong(event.getId())), event, config.eventSource());
+        CloudEventsSdk.assertMaps(
+                Feed.item(bearer(masked), Long.parseLong(event.getId())), event, config.eventSource());
         assertEquals("io.callingbox.call.created", event.getType());
     }
 
@@ -155,19 +153,6 @@ class CloudEventsPushTest {
                         .build(),
                 Source.POLL,
                 null);
-        return await().atMost(PATIENCE)
-                .until(() -> receiver.acknowledgedAbout(List.of(call)), pushes -> pushes.size() == 1)
-                .get(0);
-    }
-
-    private static JsonNode feedItem(String key, long eventId) throws Exception {
-        return JSON.readTree(bearer(key)
-                        .get("/events?limit=1&after=" + (eventId - 1))
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
-                .get("data")
-                .get(0);
+        return receiver.awaitOnlyPushAbout(call, PATIENCE);
     }
 }

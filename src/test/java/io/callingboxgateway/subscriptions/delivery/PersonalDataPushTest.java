@@ -2,18 +2,17 @@ package io.callingboxgateway.subscriptions.delivery;
 
 import static io.callingboxgateway.testing.TestCredentials.bearer;
 import static io.callingboxgateway.testing.TestCredentials.issue;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.reconcile.Source;
 import io.callingboxgateway.subscriptions.SubscriptionApi;
 import io.callingboxgateway.testing.CallBuilder;
+import io.callingboxgateway.testing.Feed;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.Receiver;
 import io.callingboxgateway.testing.Receiver.Push;
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 class PersonalDataPushTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String FORBIDDEN = "urn:callingbox-gateway:problem:forbidden";
 
@@ -82,7 +80,10 @@ class PersonalDataPushTest {
         assertFalse(body.contains("+15550100001"), body);
         assertFalse(body.contains("Confirm tomorrow"), body);
         String masked = issue("masked-follower", "events:read");
-        assertEquals(feedItem(masked, push.eventId()), push.event(), "the push is the feed as a masked reader sees it");
+        assertEquals(
+                Feed.item(bearer(masked), push.eventId()),
+                push.event(),
+                "the push is the feed as a masked reader sees it");
         assertEquals(
                 false,
                 SubscriptionApi.state(new SubscriptionApi.Subscribed(created, null))
@@ -132,19 +133,6 @@ class PersonalDataPushTest {
                         .build(),
                 Source.POLL,
                 null);
-        return await().atMost(PATIENCE)
-                .until(() -> receiver.acknowledgedAbout(List.of(call)), pushes -> pushes.size() == 1)
-                .get(0);
-    }
-
-    private static JsonNode feedItem(String key, long eventId) throws Exception {
-        return JSON.readTree(bearer(key)
-                        .get("/events?limit=1&after=" + (eventId - 1))
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
-                .get("data")
-                .get(0);
+        return receiver.awaitOnlyPushAbout(call, PATIENCE);
     }
 }

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callingboxgateway.reconcile.Reconciler;
 import io.callingboxgateway.subscriptions.PushSignature;
 import io.callingboxgateway.subscriptions.SubscriptionApi;
 import io.callingboxgateway.subscriptions.SubscriptionApi.Subscribed;
 import io.callingboxgateway.subscriptions.TestCalls;
+import io.callingboxgateway.testing.Feed;
 import io.callingboxgateway.testing.Metrics;
 import io.callingboxgateway.testing.PostgresResource;
 import io.callingboxgateway.testing.Receiver;
@@ -49,7 +49,6 @@ class SubscriptionDeliveryTest {
 
     private static final int MAX_ATTEMPTS = 8;
     private static final Duration PATIENCE = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     Reconciler reconciler;
@@ -89,7 +88,8 @@ class SubscriptionDeliveryTest {
                 Math.abs(Long.parseLong(push.webhookTimestamp()) - Instant.now().getEpochSecond()) < 60);
         assertTrue(push.verifies(subscription.secret()), "signature " + push.webhookSignature());
         assertFalse(push.verifies(PushSignature.newSecret()), "another secret must not verify");
-        assertEquals(feedItem(push.eventId()), push.event(), "the body is the event as GET /events serves it");
+        assertEquals(
+                Feed.item(given(), push.eventId()), push.event(), "the body is the event as GET /events serves it");
         JsonPath state = await().until(() -> SubscriptionApi.state(subscription), s -> s.getInt("lag") == 0);
         assertEquals(push.eventId(), state.getLong("position"));
         assertEquals(200, state.getInt("last_response_status"));
@@ -376,14 +376,5 @@ class SubscriptionDeliveryTest {
 
     private static boolean isCall(JsonNode event, UUID call) {
         return event.get("call_id").asText().equals(call.toString());
-    }
-
-    private static JsonNode feedItem(long eventId) throws Exception {
-        String page = given().get("/events?limit=1&after=" + (eventId - 1))
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
-        return JSON.readTree(page).get("data").get(0);
     }
 }
