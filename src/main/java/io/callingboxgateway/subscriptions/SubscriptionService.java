@@ -4,6 +4,7 @@ import io.callingboxgateway.events.CallConditions;
 import io.callingboxgateway.events.EventFeed;
 import io.callingboxgateway.subscriptions.secrets.SigningSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -31,15 +32,18 @@ public class SubscriptionService {
     private final SubscriberUrlPolicy urls;
     private final SigningSecrets secrets;
     private final Duration secretGrace;
+    private final Event<SubscriptionEdited> edited;
 
     SubscriptionService(
             EntityManager em,
+            Event<SubscriptionEdited> edited,
             EventFeed feed,
             SubscriptionConfig config,
             SubscriberUrlPolicy urls,
             SigningSecrets secrets,
             SubscriptionLimits limits) {
         this.em = em;
+        this.edited = edited;
         this.limits = limits;
         this.feed = feed;
         this.urls = urls;
@@ -75,6 +79,7 @@ public class SubscriptionService {
         s.createdAt = now;
         s.updatedAt = now;
         s.persist();
+        edited.fire(new SubscriptionEdited(s.enabled));
         return SubscriptionView.withSecret(s, s.position, now, secret);
     }
 
@@ -160,6 +165,7 @@ public class SubscriptionService {
             }
         }
         s.updatedAt = now;
+        edited.fire(new SubscriptionEdited(s.enabled));
         return Optional.of(SubscriptionView.of(s, feed.head(), now));
     }
 
@@ -218,6 +224,7 @@ public class SubscriptionService {
                 .setParameter("id", id)
                 .setParameter("position", position)
                 .executeUpdate();
+        edited.fire(new SubscriptionEdited(s.enabled));
         return Optional.of(SubscriptionView.of(s, feed.head(), now));
     }
 
@@ -238,6 +245,7 @@ public class SubscriptionService {
         s.replayUntil = range.until();
         s.replayAttempts = 0;
         s.updatedAt = now;
+        edited.fire(new SubscriptionEdited(s.enabled));
         return Optional.of(SubscriptionView.of(s, feed.head(), now));
     }
 

@@ -4,10 +4,12 @@ import io.callingboxgateway.background.BackgroundThreads;
 import io.callingboxgateway.background.ReplicaIdentity;
 import io.callingboxgateway.events.EventTail;
 import io.callingboxgateway.subscriptions.SubscriptionConfig;
+import io.callingboxgateway.subscriptions.SubscriptionEdited;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -115,6 +117,18 @@ public class DeliveryWorker {
                     "gateway.subscription.lease (%s) must exceed twice gateway.subscription".formatted(config.lease())
                             + ".attempt-timeout (%s), so an attempt always ends while its lease holds"
                                     .formatted(config.attemptTimeout()));
+        }
+    }
+
+    /**
+     * A subscription made deliverable here is looked at now, and arms the wake-up on new events at once:
+     * housekeeping would only notice it within {@link #HOUSEKEEPING_EVERY}, and until then its events
+     * would wait for the poll interval each.
+     */
+    void subscriptionEdited(@Observes(during = TransactionPhase.AFTER_SUCCESS) SubscriptionEdited edited) {
+        if (edited.enabled() && ticker != null) {
+            anyEnabled = true;
+            wake();
         }
     }
 
