@@ -85,9 +85,11 @@ public class Reconciler {
                 .map(webhook -> webhook.snapshot().id())
                 .distinct()
                 .toList();
-        // loaded into the persistence context, so applyLocked's find reads no row of a known call
-        em.createQuery("from Call where id in :ids", Call.class)
-                .setParameter("ids", ids)
+        // Loaded into the persistence context, so applyLocked's find reads no row of a known call. One
+        // array parameter: with "in :ids" the query was translated to SQL anew for every batch size, and
+        // that translation cost more CPU than the rest of the read (JFR profile of bench/run P1).
+        em.createQuery("from Call where array_contains(:ids, id)", Call.class)
+                .setParameter("ids", ids.toArray(UUID[]::new))
                 .getResultList();
         List<Outcome> outcomes = new ArrayList<>(heard.size());
         for (Heard webhook : heard) {

@@ -4,6 +4,7 @@ import io.callingboxgateway.model.CallSnapshot;
 import io.callingboxgateway.reconcile.IntakeRule;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import java.time.Instant;
 
 /**
@@ -26,7 +27,10 @@ class ErasedCallRule implements IntakeRule {
         if (stored) {
             return Verdict.WHOLE;
         }
+        // No flush first: this transaction never writes erased_call, and on the webhook path a flush here
+        // would write every call the batch has changed so far, once per new call
         Object erased = em.createNativeQuery("select exists (select 1 from erased_call where call_id = :id)")
+                .setFlushMode(FlushModeType.COMMIT)
                 .setParameter("id", incoming.id())
                 .getSingleResult();
         return Boolean.TRUE.equals(erased) ? Verdict.REDACTED : Verdict.WHOLE;
