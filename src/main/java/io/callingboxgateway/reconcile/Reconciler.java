@@ -92,11 +92,12 @@ public class Reconciler {
                 .setParameter("ids", ids.toArray(UUID[]::new))
                 .getResultList();
         List<Outcome> outcomes = new ArrayList<>(heard.size());
+        EventLogWriter.Pending pending = log.pending();
         for (Heard webhook : heard) {
             Span span =
                     tracer.spanBuilder("reconcile").setParent(webhook.trace()).startSpan();
             try (Scope scope = span.makeCurrent()) {
-                outcomes.add(applyLocked(webhook.snapshot(), Source.WEBHOOK, webhook.upstreamEventId()));
+                outcomes.add(applyLocked(webhook.snapshot(), Source.WEBHOOK, webhook.upstreamEventId(), pending));
             } catch (RuntimeException e) {
                 span.recordException(e).setStatus(StatusCode.ERROR);
                 throw e;
@@ -104,6 +105,7 @@ public class Reconciler {
                 span.end();
             }
         }
+        pending.write();
         return outcomes;
     }
 
@@ -119,7 +121,10 @@ public class Reconciler {
     public Outcome apply(CallSnapshot snapshot, Source source, UUID upstreamEventId) {
         requireUsable(snapshot);
         lockCalls(new int[] {lockKey(snapshot.id())});
-        return applyLocked(snapshot, source, upstreamEventId);
+        EventLogWriter.Pending pending = log.pending();
+        Outcome outcome = applyLocked(snapshot, source, upstreamEventId, pending);
+        pending.write();
+        return outcome;
     }
 
     /**
@@ -137,9 +142,11 @@ public class Reconciler {
                 .sorted()
                 .distinct()
                 .toArray());
+        EventLogWriter.Pending pending = log.pending();
         for (CallSnapshot snapshot : snapshots) {
-            applyLocked(snapshot, source, null);
+            applyLocked(snapshot, source, null, pending);
         }
+        pending.write();
     }
 
     /**
@@ -209,7 +216,9 @@ public class Reconciler {
         return true;
     }
 
-    private Outcome applyLocked(CallSnapshot received, Source source, UUID upstreamEventId) {
+    /** @param pending where the merge's events and decision wait for the caller's batch to end */
+    private Outcome applyLocked(
+            CallSnapshot received, Source source, UUID upstreamEventId, EventLogWriter.Pending pending) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Call call = em.find(Call.class, received.id());
         Verdict verdict = intake(received, call, now);
@@ -220,7 +229,9 @@ public class Reconciler {
         }
         if (verdict == Verdict.REDACTED && call != null && call.redactedAt() == null) {
             // Stored whole, judged redacted now (it aged past the limit before the sweep reached it):
-            // redacted in place first, so this merge's events never carry the whole values as "before".
+            // redacted in place first, so this merge's events never carry the whole values as "before";
+            // the batch's held events go first, so that the redaction rewrites them too.
+            pending.write();
             redaction.redact(call, now);
         }
         CallSnapshot snapshot = verdict == Verdict.REDACTED ? Redaction.snapshot(received) : received;
@@ -240,11 +251,7 @@ public class Reconciler {
 
         boolean missed = source == Source.POLL && MergeEvents.reportsProgress(result) && olderThanGrace(snapshot, now);
         Decision decision = new Decision(snapshot, source, upstreamEventId, result, now);
-        if (result.changes().isEmpty()) {
-            log.recordDecision(decision);
-        } else {
-            log.writeEvents(call, decision, missed);
-        }
+        pending.record(call, decision, missed);
         count(result, missed);
         Span.current()
                 .setAttribute("gateway.call.id", snapshot.id().toString())

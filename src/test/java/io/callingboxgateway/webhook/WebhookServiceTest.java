@@ -22,6 +22,7 @@ import jakarta.inject.Inject;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +105,64 @@ class WebhookServiceTest {
                 .statusCode(200)
                 .body("status", equalTo("completed"))
                 .body("reconciliation.first_seen_via", equalTo("poll"));
+    }
+
+    /**
+     * One batch, one transaction: each webhook's events are written in the order the batch holds them,
+     * a call heard twice continues its own sequence, and every webhook leaves its decision, the one that
+     * changed nothing included.
+     */
+    @Test
+    void aBatchWritesItsEventsInBatchOrderAndADecisionForEveryWebhook() throws Exception {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        Instant queued = Instant.parse("2026-11-28T10:00:00Z");
+        Instant answered = queued.plusSeconds(5);
+        List<QueuedWebhook> batch = new ArrayList<>();
+        for (String body : List.of(
+                envelope(UUID.randomUUID(), "call.queued", first, "queued", queued),
+                envelope(UUID.randomUUID(), "call.queued", second, "queued", queued),
+                envelope(UUID.randomUUID(), "call.in_progress", first, "in_progress", answered),
+                envelope(UUID.randomUUID(), "call.in_progress", first, "in_progress", answered))) {
+            batch.add(QueuedWebhook.of(json.readValue(body, WebhookEnvelope.class)));
+        }
+
+        service.applyAll(batch);
+
+        List<String> events = texts(
+                "select call_id || ' ' || call_seq || ' ' || type from call_event where call_id in (?, ?) order by entry",
+                first,
+                second);
+        assertEquals(first + " 1 call.created", events.get(0));
+        assertEquals(second + " 1 call.created", events.get(1));
+        for (int i = 2; i < events.size(); i++) {
+            assertEquals(
+                    first + " " + i + " ",
+                    events.get(i).substring(0, first.toString().length() + 3));
+        }
+        assertTrue(events.size() > 2, "the second webhook of the first call changed it: " + events);
+        assertEquals(
+                List.of("1", "2", "none"),
+                texts(
+                        "select coalesce(first_event_seq::text, 'none') from call_decision where call_id = ? order by id",
+                        first));
+        assertEquals(List.of("1"), texts("select first_event_seq::text from call_decision where call_id = ?", second));
+    }
+
+    private List<String> texts(String sql, Object... params) throws Exception {
+        try (var connection = db.getConnection();
+                var statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            List<String> out = new ArrayList<>();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    out.add(rows.getString(1));
+                }
+            }
+            return out;
+        }
     }
 
     /** Waits inside the poll's transaction; a release that never comes fails the poll, and with it the test. */
