@@ -1,8 +1,8 @@
 package io.callingboxgateway.subscriptions;
 
 /**
- * Fired when an API edit leaves a subscription enabled with something to deliver (created, enabled,
- * moved back, given a replay), so that delivery on this replica looks at once instead of at its next
- * housekeeping. Observed after commit; other replicas notice at their own next look.
+ * Fired by every API edit of a subscription (created, changed, moved, given a replay); {@code enabled}
+ * says whether it may now be delivered to. Delivery on this replica observes it after commit and looks
+ * at once instead of at its next housekeeping; other replicas notice at their own next look.
  */
 public record SubscriptionEdited(boolean enabled) {}
